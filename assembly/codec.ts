@@ -1,0 +1,1 @@
+// owned by the codec kernel work; see assembly/index.ts

@@ -1,0 +1,1 @@
+// owned by the keys kernel work; see assembly/index.ts

@@ -1,0 +1,1 @@
+// owned by the pit-join kernel work; see assembly/index.ts

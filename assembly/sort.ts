@@ -1,0 +1,1 @@
+// owned by the sort kernel work; see assembly/index.ts

@@ -1,0 +1,1 @@
+// owned by the stats kernel work; see assembly/index.ts
