@@ -1,0 +1,2 @@
+// Placeholder until the codec kernel binding lands.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder until the keys kernel binding lands.
+export {};

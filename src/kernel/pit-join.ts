@@ -1,0 +1,2 @@
+// Placeholder until the pit-join kernel binding lands.
+export {};

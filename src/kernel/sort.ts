@@ -1,0 +1,2 @@
+// Placeholder until the sort kernel binding lands.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder until the stats kernel binding lands.
+export {};
