@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -24,9 +24,15 @@ export default defineConfig({
       },
       {
         resolve: { alias: { '#test-kernel-module': here('./test/support/kernel-module.workerd.ts') } },
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(here('./src/stores/d1/migrations')) } },
+          })),
+        ],
         test: {
           name: 'worker',
+          setupFiles: ['./test/worker/apply-migrations.ts'],
           include: ['test/worker/**/*.test.ts', ...shared],
           testTimeout: 60_000,
           hookTimeout: 60_000,

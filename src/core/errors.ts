@@ -11,7 +11,8 @@ export type FsErrorCode =
   | 'corrupt_data'
   | 'unsupported_version'
   | 'not_found'
-  | 'conflict';
+  | 'conflict'
+  | 'store_unavailable';
 
 export interface FsError {
   readonly code: FsErrorCode;

@@ -1,0 +1,83 @@
+import type { Result } from './errors.ts';
+
+/**
+ * The online store contract: small and batch-first. Stores hold opaque
+ * encoded vectors (the kernel codec's bytes) under (project, table, entity
+ * key), where a table is a feature view or a precomputed feature service.
+ * TTL, projection and decoding live in the serving core, not here.
+ *
+ * Every adapter keeps one rule: a write never replaces a newer stored value
+ * with an older one (compare event ts, then created ts; equal replaces, so a
+ * replayed write is idempotent). Timestamps are epoch microseconds.
+ */
+export interface EntityKeyRef {
+  /** Feast v3 serialized entity key (the kernel's keys encoding). */
+  readonly entityKey: Uint8Array;
+  /** The kernel's 64-bit hash of `entityKey`. */
+  readonly keyHash: bigint;
+}
+
+export interface EncodedRow extends EntityKeyRef {
+  readonly eventTs: number;
+  readonly createdTs: number;
+  readonly value: Uint8Array;
+}
+
+export interface StoredValue {
+  readonly eventTs: number;
+  readonly createdTs: number;
+  readonly value: Uint8Array;
+}
+
+export interface WriteSummary {
+  /** rows stored (new, or newer than what was there) */
+  readonly written: number;
+  /** rows skipped because the store already held a newer value */
+  readonly skipped: number;
+}
+
+export interface OnlineStore {
+  /** One answer per key, in order; null where nothing is stored. */
+  read(project: string, table: string, keys: readonly EntityKeyRef[]): Promise<Result<(StoredValue | null)[]>>;
+  write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>>;
+  /** Remove every row of a table (a view removed by apply). */
+  dropTable(project: string, table: string): Promise<Result<void>>;
+}
+
+/** True when (eventTs, createdTs) of `incoming` is not older than `stored`. */
+export function isNotOlder(incoming: { eventTs: number; createdTs: number }, stored: { eventTs: number; createdTs: number }): boolean {
+  return incoming.eventTs > stored.eventTs || (incoming.eventTs === stored.eventTs && incoming.createdTs >= stored.createdTs);
+}
+
+/**
+ * Collapse a batch to the newest row per entity key (later rows win ties), so
+ * adapters write each key once per batch and the newer-wins rule also holds
+ * inside one batch.
+ */
+export function newestPerKey<R extends EncodedRow>(rows: readonly R[]): R[] {
+  const byKey = new Map<string, R>();
+  for (const r of rows) {
+    const id = keyId(r.entityKey);
+    const prev = byKey.get(id);
+    if (!prev || isNotOlder(r, prev)) byKey.set(id, r);
+  }
+  return [...byKey.values()];
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]];
+  return s;
+}
+
+/** A string identity for an entity key (for maps and SQL keys). */
+export const keyId = toHex;
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,107 @@
+import { err, ok, type Result } from '../../core/errors.ts';
+import {
+  keyId,
+  newestPerKey,
+  type EncodedRow,
+  type EntityKeyRef,
+  type OnlineStore,
+  type StoredValue,
+  type WriteSummary,
+} from '../../core/online-store.ts';
+import type { D1Like } from './d1-like.ts';
+
+/** D1 binds at most 100 parameters per statement; two go to project and table. */
+export const D1_KEYS_PER_QUERY = 98;
+const ROWS_PER_BATCH = 500;
+
+const UPSERT = `INSERT INTO online_rows (project, tbl, entity_key, event_ts, created_ts, value)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (project, tbl, entity_key) DO UPDATE SET
+  event_ts = excluded.event_ts, created_ts = excluded.created_ts, value = excluded.value
+WHERE excluded.event_ts > online_rows.event_ts
+   OR (excluded.event_ts = online_rows.event_ts AND excluded.created_ts >= online_rows.created_ts)`;
+
+interface Row {
+  entity_key: unknown;
+  event_ts: number;
+  created_ts: number;
+  value: unknown;
+}
+
+/** D1 returns BLOBs as ArrayBuffer or number[] depending on the runtime. */
+function blob(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (Array.isArray(v)) return Uint8Array.from(v as number[]);
+  throw new TypeError('online_rows holds a non-BLOB value');
+}
+
+/**
+ * D1 online store (migrations 0002_online.sql). Reads are one `IN (...)`
+ * query per table per 98 keys, sent together in one batch; writes are an
+ * upsert whose WHERE clause keeps the newer row, so the newer-wins rule holds
+ * inside the database even when two writers race.
+ */
+export class D1OnlineStore implements OnlineStore {
+  readonly #db: D1Like;
+
+  constructor(db: D1Like) {
+    this.#db = db;
+  }
+
+  async read(project: string, table: string, keys: readonly EntityKeyRef[]): Promise<Result<(StoredValue | null)[]>> {
+    if (keys.length === 0) return ok([]);
+    const unique = [...new Map(keys.map((k) => [keyId(k.entityKey), k.entityKey])).values()];
+    const stmts = [];
+    for (let i = 0; i < unique.length; i += D1_KEYS_PER_QUERY) {
+      const part = unique.slice(i, i + D1_KEYS_PER_QUERY);
+      stmts.push(
+        this.#db
+          .prepare(
+            `SELECT entity_key, event_ts, created_ts, value FROM online_rows WHERE project = ? AND tbl = ? AND entity_key IN (${part.map(() => '?').join(',')})`,
+          )
+          .bind(project, table, ...part),
+      );
+    }
+    try {
+      const results = stmts.length === 1 ? [await stmts[0].all<Row>()] : await this.#db.batch<Row>(stmts);
+      const found = new Map<string, StoredValue>();
+      for (const r of results)
+        for (const row of r.results)
+          found.set(keyId(blob(row.entity_key)), {
+            eventTs: Number(row.event_ts),
+            createdTs: Number(row.created_ts),
+            value: blob(row.value),
+          });
+      return ok(keys.map((k) => found.get(keyId(k.entityKey)) ?? null));
+    } catch (e) {
+      return err('store_unavailable', `D1 read failed: ${(e as Error).message}`);
+    }
+  }
+
+  async write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
+    const batch = newestPerKey(rows);
+    let written = 0;
+    try {
+      for (let i = 0; i < batch.length; i += ROWS_PER_BATCH) {
+        const stmts = batch
+          .slice(i, i + ROWS_PER_BATCH)
+          .map((r) => this.#db.prepare(UPSERT).bind(project, table, r.entityKey, r.eventTs, r.createdTs, r.value));
+        const res = await this.#db.batch(stmts);
+        for (const r of res) written += r.meta.changes ?? 0;
+      }
+      return ok({ written, skipped: rows.length - written });
+    } catch (e) {
+      return err('store_unavailable', `D1 write failed: ${(e as Error).message}`);
+    }
+  }
+
+  async dropTable(project: string, table: string): Promise<Result<void>> {
+    try {
+      await this.#db.prepare('DELETE FROM online_rows WHERE project = ? AND tbl = ?').bind(project, table).run();
+      return ok(undefined);
+    } catch (e) {
+      return err('store_unavailable', `D1 delete failed: ${(e as Error).message}`);
+    }
+  }
+}
