@@ -7,3 +7,4 @@ export * from "./codec";
 export * from "./sort";
 export * from "./pit-join";
 export * from "./stats";
+export * from "./parquet";

@@ -6,3 +6,4 @@ export * from './codec.ts';
 export * from './sort.ts';
 export * from './pit-join.ts';
 export * from './stats.ts';
+export * from './parquet.ts';

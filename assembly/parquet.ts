@@ -1,0 +1,1 @@
+// owned by the parquet kernel work; see assembly/index.ts

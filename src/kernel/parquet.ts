@@ -1,0 +1,2 @@
+// Placeholder until the parquet kernel binding lands.
+export {};
