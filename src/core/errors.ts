@@ -12,7 +12,16 @@ export type FsErrorCode =
   | 'unsupported_version'
   | 'not_found'
   | 'conflict'
-  | 'store_unavailable';
+  | 'store_unavailable'
+  | 'invalid_feature_reference'
+  | 'unknown_feature_view'
+  | 'unknown_feature'
+  | 'unknown_feature_service'
+  | 'feature_name_collision'
+  | 'missing_entity_column'
+  | 'invalid_entity_value'
+  | 'payload_too_large'
+  | 'limit_exceeded';
 
 export interface FsError {
   readonly code: FsErrorCode;
