@@ -1,1 +1,356 @@
-// owned by the pit-join kernel work; see assembly/index.ts
+// Point-in-time (as-of) join and latest-per-key, over one partition of rows.
+// Semantics: /work/shared/docs/domain.md "Point-in-time join" and
+// "Materialization". Keys are u64 key hashes (equal hash = same entity);
+// timestamps are i64 epoch microseconds; a null created timestamp is i64 MIN.
+//
+// Join, in three calls so feature rows can stream through in chunks:
+//   pit_join_build   entity rows -> hash table of keys, each key's entity rows
+//                    sorted by ts (the "group"), and one best-so-far slot per row
+//   pit_join_probe   each feature row is a candidate for the entity rows of its
+//                    key whose ts >= a (a = event ts, or max(event, created) with
+//                    filterByCreated); it is offered to the first such row only
+//   pit_join_finish  a running maximum along each group gives every entity row
+//                    the best candidate offered at or before it; the ttl bound
+//                    is checked on that winner (event >= t - ttl)
+// Order of candidates: event ts, then created ts (signed, so null is lowest),
+// then the later feature row (greater index). Features are never sorted.
+import { OK, ERR_BAD_ARGUMENT } from "./status";
+import { sort_pairs_u64 } from "./sort";
+
+const MIN: i64 = i64.MIN_VALUE;
+const GOLDEN: u64 = 0x9e3779b97f4a7c15;
+const HEADER: usize = 16;
+const SLOT: usize = 16; // key u64, start i32 (-1 = empty), end i32
+const ENTRY: usize = 32; // ts i64, bestEv i64, bestCr i64, bestIdx i32, entity row i32
+const SMALL_GROUP: i32 = 16;
+
+// @ts-ignore: decorator
+@inline function capacityFor(n: i32): usize {
+  let cap: usize = 16;
+  while (cap < (<usize>n << 1)) cap <<= 1;
+  return cap;
+}
+
+// @ts-ignore: decorator
+@inline function slotHash(k: u64, shift: u64): usize {
+  return <usize>((k * GOLDEN) >> shift);
+}
+
+/** Bytes of the work area pit_join_build needs for n entity rows (f64: may exceed 2^31). */
+export function pit_join_work_bytes(n: i32): f64 {
+  if (n < 0) return 0;
+  const cap = capacityFor(n);
+  return <f64>HEADER + <f64>cap * <f64>SLOT + <f64>n * <f64>(ENTRY + 4);
+}
+
+// Work area: header (cap u32, log2 cap u32, n i32) | slots | entries | slot of each entity row.
+
+/** Sort entries [s, e) by ts in place (ties in any order: equal ts get equal answers). */
+function sortGroup(entries: usize, s: i32, e: i32): void {
+  if (e - s <= SMALL_GROUP) {
+    for (let i = s + 1; i < e; i++) {
+      const pi = entries + <usize>i * ENTRY;
+      const t = load<i64>(pi);
+      const r = load<i32>(pi, 28);
+      let j = i - 1;
+      while (j >= s) {
+        const pj = entries + <usize>j * ENTRY;
+        const tj = load<i64>(pj);
+        if (tj <= t) break;
+        store<i64>(pj, tj, ENTRY);
+        store<i32>(pj, load<i32>(pj, 28), ENTRY + 28);
+        j--;
+      }
+      const pd = entries + <usize>(j + 1) * ENTRY;
+      store<i64>(pd, t);
+      store<i32>(pd, r, 28);
+    }
+    return;
+  }
+  // Heapsort: in place, O(g log g) for any group size.
+  const g = e - s;
+  for (let i = (g >> 1) - 1; i >= 0; i--) siftDown(entries, s, i, g);
+  for (let end = g - 1; end > 0; end--) {
+    swapEntries(entries, s, s + end);
+    siftDown(entries, s, 0, end);
+  }
+}
+
+function swapEntries(entries: usize, a: i32, b: i32): void {
+  const pa = entries + <usize>a * ENTRY;
+  const pb = entries + <usize>b * ENTRY;
+  const t = load<i64>(pa);
+  const r = load<i32>(pa, 28);
+  store<i64>(pa, load<i64>(pb));
+  store<i32>(pa, load<i32>(pb, 28), 28);
+  store<i64>(pb, t);
+  store<i32>(pb, r, 28);
+}
+
+function siftDown(entries: usize, s: i32, root: i32, n: i32): void {
+  let i = root;
+  while (true) {
+    let c = 2 * i + 1;
+    if (c >= n) return;
+    if (c + 1 < n && load<i64>(entries + <usize>(s + c + 1) * ENTRY) > load<i64>(entries + <usize>(s + c) * ENTRY)) c++;
+    if (load<i64>(entries + <usize>(s + c) * ENTRY) <= load<i64>(entries + <usize>(s + i) * ENTRY)) return;
+    swapEntries(entries, s + i, s + c);
+    i = c;
+  }
+}
+
+/**
+ * Build the join state for n entity rows (key hash, ts) in `work`
+ * (pit_join_work_bytes(n) bytes, 16-aligned).
+ */
+export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32): i32 {
+  if (n < 0) return ERR_BAD_ARGUMENT;
+  const cap = capacityFor(n);
+  const bits = <u32>ctz<usize>(cap);
+  const shift = <u64>(64 - bits);
+  const mask = cap - 1;
+  store<u32>(work, <u32>cap);
+  store<u32>(work, bits, 4);
+  store<i32>(work, n, 8);
+  const slots = work + HEADER;
+  const entries = slots + cap * SLOT;
+  const slotOf = entries + <usize>n * ENTRY;
+  for (let h: usize = 0; h < cap; h++) {
+    const p = slots + h * SLOT;
+    store<u64>(p, 0);
+    store<i32>(p, -1, 8);
+    store<i32>(p, 0, 12);
+  }
+  // 1. Insert keys, count rows per key.
+  for (let i: i32 = 0; i < n; i++) {
+    const k = load<u64>(eKey + (<usize>i << 3));
+    let h = slotHash(k, shift);
+    while (true) {
+      const p = slots + h * SLOT;
+      const s = load<i32>(p, 8);
+      if (s < 0) {
+        store<u64>(p, k);
+        store<i32>(p, 0, 8);
+        store<i32>(p, 1, 12);
+        break;
+      }
+      if (load<u64>(p) == k) {
+        store<i32>(p, load<i32>(p, 12) + 1, 12);
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+    store<u32>(slotOf + (<usize>i << 2), <u32>h);
+  }
+  // 2. Lay groups out in slot order; `end` becomes the fill cursor.
+  let pos: i32 = 0;
+  for (let h: usize = 0; h < cap; h++) {
+    const p = slots + h * SLOT;
+    if (load<i32>(p, 8) < 0) continue;
+    const c = load<i32>(p, 12);
+    store<i32>(p, pos, 8);
+    store<i32>(p, pos, 12);
+    pos += c;
+  }
+  // 3. Place entity rows into their groups.
+  for (let i: i32 = 0; i < n; i++) {
+    const p = slots + <usize>load<u32>(slotOf + (<usize>i << 2)) * SLOT;
+    const at = load<i32>(p, 12);
+    store<i32>(p, at + 1, 12);
+    const q = entries + <usize>at * ENTRY;
+    store<i64>(q, load<i64>(eTs + (<usize>i << 3)));
+    store<i64>(q, MIN, 8);
+    store<i64>(q, MIN, 16);
+    store<i32>(q, -1, 24);
+    store<i32>(q, i, 28);
+  }
+  // 4. Sort each group by ts.
+  for (let h: usize = 0; h < cap; h++) {
+    const p = slots + h * SLOT;
+    const s = load<i32>(p, 8);
+    if (s < 0) continue;
+    const e = load<i32>(p, 12);
+    if (e - s > 1) sortGroup(entries, s, e);
+  }
+  return OK;
+}
+
+/**
+ * Offer m feature rows (key hash, event ts, created ts) to the join state.
+ * Row j is reported as index base + j. Call with increasing base so that
+ * later rows win full ties. filter != 0 means filterByCreated.
+ */
+export function pit_join_probe(work: usize, fKey: usize, fEv: usize, fCr: usize, m: i32, base: i32, filter: i32): i32 {
+  if (m < 0 || base < 0) return ERR_BAD_ARGUMENT;
+  const cap = <usize>load<u32>(work);
+  const shift = <u64>(64 - load<u32>(work, 4));
+  const n = load<i32>(work, 8);
+  if (n == 0) return OK;
+  const mask = cap - 1;
+  const slots = work + HEADER;
+  const entries = slots + cap * SLOT;
+  for (let j: i32 = 0; j < m; j++) {
+    const ev = load<i64>(fEv + (<usize>j << 3));
+    const cr = load<i64>(fCr + (<usize>j << 3));
+    let a = ev;
+    if (filter != 0) {
+      if (cr == MIN) continue;
+      if (cr > a) a = cr;
+    }
+    const k = load<u64>(fKey + (<usize>j << 3));
+    let h = slotHash(k, shift);
+    let s: i32 = -1, e: i32 = 0;
+    while (true) {
+      const p = slots + h * SLOT;
+      s = load<i32>(p, 8);
+      if (s < 0) break;
+      if (load<u64>(p) == k) {
+        e = load<i32>(p, 12);
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+    if (s < 0) continue;
+    // First entity row of the group with ts >= a.
+    let lo = s, hi = e;
+    if (hi - lo > SMALL_GROUP) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (load<i64>(entries + <usize>mid * ENTRY) < a) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi && load<i64>(entries + <usize>lo * ENTRY) < a) lo++;
+    }
+    if (lo == e) continue;
+    const q = entries + <usize>lo * ENTRY;
+    const bEv = load<i64>(q, 8);
+    if (ev > bEv || (ev == bEv && cr >= load<i64>(q, 16))) {
+      store<i64>(q, ev, 8);
+      store<i64>(q, cr, 16);
+      store<i32>(q, base + j, 24);
+    }
+  }
+  return OK;
+}
+
+/**
+ * Resolve every entity row: out[i] (n i32, entity row order) is the chosen
+ * feature index or -1. ttl 0 = unbounded; otherwise event >= t - ttl.
+ */
+export function pit_join_finish(work: usize, ttl: i64, out: usize): i32 {
+  if (ttl < 0) return ERR_BAD_ARGUMENT;
+  const cap = <usize>load<u32>(work);
+  const slots = work + HEADER;
+  const entries = slots + cap * SLOT;
+  for (let h: usize = 0; h < cap; h++) {
+    const p = slots + h * SLOT;
+    const s = load<i32>(p, 8);
+    if (s < 0) continue;
+    const e = load<i32>(p, 12);
+    let rEv: i64 = MIN, rCr: i64 = MIN, rIdx: i32 = -1;
+    for (let i = s; i < e; i++) {
+      const q = entries + <usize>i * ENTRY;
+      const idx = load<i32>(q, 24);
+      if (idx >= 0) {
+        const ev = load<i64>(q, 8);
+        const cr = load<i64>(q, 16);
+        if (rIdx < 0 || ev > rEv || (ev == rEv && (cr > rCr || (cr == rCr && idx > rIdx)))) {
+          rEv = ev; rCr = cr; rIdx = idx;
+        }
+      }
+      let pick = rIdx;
+      // The winner has event <= t, so t - event is exact as u64.
+      if (pick >= 0 && ttl > 0 && <u64>(load<i64>(q) - rEv) > <u64>ttl) pick = -1;
+      store<i32>(out + (<usize>load<i32>(q, 28) << 2), pick);
+    }
+  }
+  return OK;
+}
+
+/** Bytes of the work area pit_latest needs for n rows (f64: may exceed 2^31). */
+export function pit_latest_work_bytes(n: i32): f64 {
+  if (n < 0) return 0;
+  return <f64>capacityFor(n) * 32 + <f64>n * 24;
+}
+
+/**
+ * Latest row per key among the n rows with start <= event ts <= end
+ * (inclusive): greatest event ts, then created ts, then the later row. Writes
+ * the chosen row indices to out (n i32) in ascending key-hash order and their
+ * count to countOut (i32).
+ */
+export function pit_latest(work: usize, key: usize, ev: usize, cr: usize, n: i32, start: i64, end: i64, out: usize, countOut: usize): i32 {
+  if (n < 0) return ERR_BAD_ARGUMENT;
+  const cap = capacityFor(n);
+  const shift = <u64>(64 - ctz<usize>(cap));
+  const mask = cap - 1;
+  const slots = work; // key u64, ev i64, cr i64, idx i32 (-1 = empty), pad
+  for (let h: usize = 0; h < cap; h++) store<i32>(slots + (h << 5), -1, 24);
+  let count: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    const e = load<i64>(ev + (<usize>i << 3));
+    if (e < start || e > end) continue;
+    const c = load<i64>(cr + (<usize>i << 3));
+    const k = load<u64>(key + (<usize>i << 3));
+    let h = slotHash(k, shift);
+    while (true) {
+      const p = slots + (h << 5);
+      const idx = load<i32>(p, 24);
+      if (idx < 0) {
+        store<u64>(p, k);
+        store<i64>(p, e, 8);
+        store<i64>(p, c, 16);
+        store<i32>(p, i, 24);
+        count++;
+        break;
+      }
+      if (load<u64>(p) == k) {
+        const be = load<i64>(p, 8);
+        if (e > be || (e == be && c >= load<i64>(p, 16))) {
+          store<i64>(p, e, 8);
+          store<i64>(p, c, 16);
+          store<i32>(p, i, 24);
+        }
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+  }
+  // Winners ordered by key hash.
+  const keys = slots + (cap << 5);
+  const vals = keys + (<usize>n << 3);
+  const tmpK = vals + (<usize>n << 2);
+  const tmpV = tmpK + (<usize>n << 3);
+  let w: usize = 0;
+  for (let h: usize = 0; h < cap; h++) {
+    const p = slots + (h << 5);
+    const idx = load<i32>(p, 24);
+    if (idx < 0) continue;
+    store<u64>(keys + (w << 3), load<u64>(p));
+    store<i32>(vals + (w << 2), idx);
+    w++;
+  }
+  sort_pairs_u64(keys, vals, count, tmpK, tmpV);
+  memory.copy(out, vals, <usize>count << 2);
+  store<i32>(countOut, count);
+  return OK;
+}
+
+/**
+ * Replace n u64 values in place by a bijective 64-bit mix (the splitmix64
+ * finalizer). For callers whose key column is a raw int64 join key rather than
+ * a hash: equal keys stay equal, distinct keys stay distinct, and the high
+ * bits become uniform, as partitioning by high bits assumes.
+ */
+export function pit_mix64(ptr: usize, n: i32): i32 {
+  if (n < 0) return ERR_BAD_ARGUMENT;
+  for (let i: i32 = 0; i < n; i++) {
+    const p = ptr + (<usize>i << 3);
+    let z = load<u64>(p);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+    store<u64>(p, z ^ (z >> 31));
+  }
+  return OK;
+}
