@@ -59,7 +59,7 @@ const utf8 = new TextEncoder();
 type Prepared = { cols: number; k: number; n: number; names: string[]; headerBytes: number; fixedBytes: number; dataBytes: number };
 
 function rowCount(c: KeyColumn): number {
-  return c.type === 'string' || c.type === 'bytes' ? c.offsets.length - 1 : c.values.length;
+  return 'offsets' in c ? c.offsets.length - 1 : c.values.length;
 }
 
 function checkColumn(c: KeyColumn): string | null {
@@ -112,7 +112,7 @@ function prepare(k: KernelInstance, kernel: string, columns: readonly KeyColumn[
     desc[d + 1] = k.copyIn(name);
     desc[d + 2] = name.length;
     headerBytes += 8 + name.length;
-    if (c.type === 'string' || c.type === 'bytes') {
+    if ('offsets' in c) {
       desc[d + 3] = k.copyIn(c.data);
       desc[d + 4] = k.copyIn(c.offsets);
       desc[d + 5] = c.data.length;
