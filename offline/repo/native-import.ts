@@ -1,0 +1,38 @@
+import { registerHooks } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** This package's public entry (the builders), for repos that import `larder`. */
+const PACKAGE_ENTRY = pathToFileURL(fileURLToPath(new URL('../../src/index.ts', import.meta.url))).href;
+
+let hooked = false;
+
+/**
+ * Let a repo's modules import `larder` even when the repo does not depend on it (a folder made
+ * by `larder init` anywhere): the specifier falls back to the package running this CLI.
+ */
+function hookLarderSpecifier(): void {
+  if (hooked) return;
+  hooked = true;
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      try {
+        return nextResolve(specifier, context);
+      } catch (e) {
+        if (specifier === 'larder' && (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
+          return { url: PACKAGE_ENTRY, shortCircuit: true };
+        }
+        throw e;
+      }
+    },
+  });
+}
+
+// Node's own import(), not a bundler's rewrite of it: repo modules must load exactly as
+// `node` loads them (type stripping, the hook above), also when this file runs under vitest.
+const nodeImport = new Function('url', 'return import(url)') as (url: string) => Promise<Record<string, unknown>>;
+
+/** Import a module of the repo by absolute path. */
+export function importRepoModule(absPath: string): Promise<Record<string, unknown>> {
+  hookLarderSpecifier();
+  return nodeImport(pathToFileURL(absPath).href);
+}

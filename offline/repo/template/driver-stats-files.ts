@@ -1,0 +1,138 @@
+/** The text files of the repo `larder init` makes (the Parquet data set is generated separately). */
+export function driverStatsFiles(project: string): Record<string, string> {
+  return {
+    'larder.yaml': `# larder project config. Keys mirror Feast's feature_store.yaml; only \`project\` is required.
+project: ${project}
+# Where applied definitions are stored (a file here; {type: d1} or {type: kv} for the Worker).
+registry: data/registry.json
+online_store:
+  type: sqlite
+  path: data/online.db
+offline_store:
+  # Where pushed rows are kept.
+  path: data/offline
+`,
+    'features.ts': `// Feature definitions. \`larder apply\` reads every *.ts and *.yaml file beside larder.yaml.
+import { entity, featureService, featureView, fileSource, onDemandFeatureView, pushSource, requestSource } from 'larder';
+import { convRatePlusValues } from './transforms.ts';
+
+export const driver = entity({
+  name: 'driver',
+  joinKeys: ['driver_id'],
+  valueType: 'int64',
+  description: 'A driver of the ride-hailing service',
+});
+
+export const driverStatsSource = fileSource({
+  name: 'driver_hourly_stats_source',
+  path: 'data/driver_stats.parquet',
+  timestampField: 'event_timestamp',
+  createdTimestampColumn: 'created',
+});
+
+// Rows pushed to the Worker; their history is kept in the batch source.
+export const driverStatsPushSource = pushSource({
+  name: 'driver_stats_push_source',
+  batchSource: driverStatsSource,
+});
+
+const driverStatsSchema = [
+  { name: 'conv_rate', dtype: 'float32' },
+  { name: 'acc_rate', dtype: 'float32' },
+  { name: 'avg_daily_trips', dtype: 'int64', description: 'Average daily trips' },
+] as const;
+
+export const driverHourlyStats = featureView({
+  name: 'driver_hourly_stats',
+  entities: [driver],
+  ttl: '1d',
+  schema: driverStatsSchema,
+  source: driverStatsSource,
+  online: true,
+  tags: { team: 'driver_performance' },
+});
+
+export const driverHourlyStatsFresh = featureView({
+  name: 'driver_hourly_stats_fresh',
+  entities: [driver],
+  ttl: '1d',
+  schema: driverStatsSchema,
+  source: driverStatsPushSource,
+  online: true,
+  tags: { team: 'driver_performance' },
+});
+
+// Values sent with each request.
+export const valsToAdd = requestSource({
+  name: 'vals_to_add',
+  schema: [
+    { name: 'val_to_add', dtype: 'int64' },
+    { name: 'val_to_add_2', dtype: 'int64' },
+  ],
+});
+
+export const transformedConvRate = onDemandFeatureView({
+  name: 'transformed_conv_rate',
+  sources: [driverHourlyStats, valsToAdd],
+  schema: [
+    { name: 'conv_rate_plus_val1', dtype: 'float64' },
+    { name: 'conv_rate_plus_val2', dtype: 'float64' },
+  ],
+  transformation: convRatePlusValues,
+});
+
+export const driverActivityV1 = featureService({
+  name: 'driver_activity_v1',
+  features: [{ view: driverHourlyStats, features: ['conv_rate'] }, transformedConvRate],
+});
+
+export const driverActivityV2 = featureService({
+  name: 'driver_activity_v2',
+  features: [driverHourlyStats, transformedConvRate],
+});
+`,
+    'transforms.ts': `// On-demand transformations: one row in (input features and request values), outputs out.
+// Exported by name, so the Worker and offline retrieval load the same function.
+import type { OnDemandRow } from 'larder';
+
+export function convRatePlusValues(row: OnDemandRow) {
+  const conv = row.conv_rate;
+  if (typeof conv !== 'number') return { conv_rate_plus_val1: null, conv_rate_plus_val2: null };
+  return {
+    conv_rate_plus_val1: conv + Number(row.val_to_add ?? 0),
+    conv_rate_plus_val2: conv + Number(row.val_to_add_2 ?? 0),
+  };
+}
+`,
+    'wrangler.toml': `# The Worker that serves this repo's features (npx wrangler dev --local).
+name = "${project.replace(/_/g, '-').toLowerCase()}"
+main = "worker/index.ts"
+compatibility_date = "2026-11-01"
+compatibility_flags = ["nodejs_compat"]
+
+[[kv_namespaces]]
+binding = "ONLINE_KV"
+id = "00000000000000000000000000000000"
+
+[[d1_databases]]
+binding = "DB"
+database_name = "${project}"
+database_id = "00000000-0000-0000-0000-000000000000"
+migrations_dir = "node_modules/larder/src/stores/d1/migrations"
+`,
+    'worker/index.ts': `// The Worker entry of this repo: larder's Worker.
+export { default } from 'larder/worker';
+`,
+    '.gitignore': `data/online.db
+data/registry.json.lock
+.wrangler/
+node_modules/
+`,
+  };
+}
+
+/** A project name from a folder name: an identifier starting with a letter. */
+export function projectNameFor(dirName: string): string {
+  const s = dirName.replace(/[^A-Za-z0-9_]/g, '_').replace(/^_+/, '');
+  return /^[A-Za-z]/.test(s) ? s : `project_${s}`;
+}
