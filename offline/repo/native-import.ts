@@ -1,4 +1,5 @@
 import { registerHooks } from 'node:module';
+import { constants, Script } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** This package's public entry (the builders), for repos that import `larder`. */
@@ -27,9 +28,15 @@ function hookLarderSpecifier(): void {
   });
 }
 
-// Node's own import(), not a bundler's rewrite of it: repo modules must load exactly as
-// `node` loads them (type stripping, the hook above), also when this file runs under vitest.
-const nodeImport = new Function('url', 'return import(url)') as (url: string) => Promise<Record<string, unknown>>;
+// Repo modules must load exactly as `node` loads them (type stripping, the hook above). Under
+// vitest a plain import() is rewritten to vitest's own module runner, which cannot resolve
+// `larder` from a repo outside this package; there, Node's loader is reached through vm
+// (USE_MAIN_CONTEXT_DEFAULT_LOADER, experimental: it warns, so it is not used otherwise).
+const nodeImport: (url: string) => Promise<Record<string, unknown>> = process.env.VITEST
+  ? (new Script('(url) => import(url)', { importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext() as (
+      url: string,
+    ) => Promise<Record<string, unknown>>)
+  : (url) => import(url);
 
 /** Import a module of the repo by absolute path. */
 export function importRepoModule(absPath: string): Promise<Record<string, unknown>> {
