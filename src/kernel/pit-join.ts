@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../core/errors.ts';
 import type { KernelInstance } from './instance.ts';
-import { identityRows, partitionBits, partitionRows, singlePartition, words, type Partitioned } from './partition.ts';
+import { partitionBits, words } from './partition.ts';
 
 /** A null created timestamp: i64 MIN, lower than every real timestamp. */
 export const NULL_TS = -9223372036854775808n;
@@ -26,34 +26,47 @@ export interface PitJoinOptions {
 }
 
 export interface PartitionOptions {
-  /** Number of partitions (rounded up to a power of two, at most 4096). Default: chosen from the sizes. */
+  /** Number of partitions (rounded up to a power of two, at most 65,536). Default: chosen from the sizes. */
   readonly partitions?: number;
-  /** Feature rows copied into kernel memory per probe call (default 65,536; small values are for tests). */
+  /** Feature rows copied into kernel memory per probe call. Default: chosen from the sizes; small values are for tests. */
   readonly chunkRows?: number;
+  /**
+   * The key columns hold raw 64-bit join-key values (e.g. int64 entity ids),
+   * not hashes: the kernel hashes them with a bijective mix (see mixKeys), so
+   * equality is exact. Default false.
+   */
+  readonly rawKeys?: boolean;
 }
 
-/** Feature rows copied into kernel memory per probe call. */
-const CHUNK = 1 << 16;
-/** Kernel memory one partition may take (the arena never grows beyond the largest partition). */
-const ARENA_BUDGET = 256 * 2 ** 20;
-/** Entity rows per partition that keep the join's random accesses mostly in cache. */
-const ENTITIES_PER_PARTITION = 1 << 16;
-/** Below this many feature rows the split costs more than it saves. */
-const MIN_SPLIT_ROWS = 1 << 18;
+/** Kernel memory one partition may take; the arena never grows beyond the largest partition. */
+const ARENA_BUDGET = 1024 * 2 ** 20;
+/** Kernel memory per staged entity row: staging (key, ts, row), hash table (at most 64), group entry and slot (36), result (4). */
+const BYTES_PER_ENTITY = 124;
+/** Kernel memory per feature row of a chunk: key, event, created (24) and its clustered copy (32). */
+const BYTES_PER_CHUNK_ROW = 56;
+/** Entity rows copied in per selection call. */
+const ENTITY_CHUNK = 1 << 20;
+const MIN_CHUNK = 1 << 16;
+const MAX_CHUNK = 1 << 22;
 
 const MAX_ROWS = 2 ** 31 - 1;
 
 /**
- * Partition count for a join of n entity rows with m feature rows: enough that
- * one partition's kernel memory (about 120 bytes per entity row plus the fixed
- * feature chunk) stays within the arena budget and its hash table stays near
- * cache size; 1 for small inputs.
+ * Partition count for a join of n entity rows with m feature rows: the
+ * smallest power of two for which one partition's kernel memory (about 124
+ * bytes per entity row, plus a feature chunk) stays within a 1 GiB arena.
+ * Inside a partition the kernel clusters feature rows by hash-table region,
+ * so partitions only bound memory and need not fit in cache.
  */
 export function choosePitPartitions(n: number, m: number): number {
-  if (n + m < MIN_SPLIT_ROWS) return 1;
-  const forMemory = Math.ceil((n * 120) / ARENA_BUDGET);
-  const forCache = Math.ceil(n / ENTITIES_PER_PARTITION);
-  return 1 << partitionBits(Math.max(1, forMemory, forCache));
+  const chunkBytes = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, m)) * BYTES_PER_CHUNK_ROW;
+  const perPartition = Math.max(1, ARENA_BUDGET - chunkBytes);
+  return 1 << partitionBits(Math.ceil((n * BYTES_PER_ENTITY) / perPartition));
+}
+
+/** Feature rows per probe chunk: large enough to cluster well, at most 4 Mi rows (224 MiB). */
+function chooseChunk(np: number, m: number): number {
+  return Math.max(1, Math.min(m, Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, 4 * np))));
 }
 
 type Fn<A extends unknown[]> = (...args: A) => number;
@@ -66,23 +79,48 @@ function checkLengths(entities: EntityRows, features: FeatureRows): string | nul
   return null;
 }
 
-/** Copy u32 words [from, from + count) of `src` into a fresh kernel allocation. */
-function copyWords(k: KernelInstance, src: Uint32Array, from: number, count: number): number {
-  const ptr = k.alloc(count * 4);
-  k.u32(ptr, count).set(src.subarray(from, from + count));
-  return ptr;
+/** Copy rows [at, at + len) of a 64-bit column (as u32 words) to kernel address ptr. */
+function copyRows(k: KernelInstance, ptr: number, src: Uint32Array, at: number, len: number): void {
+  k.u32(ptr, 2 * len).set(src.subarray(2 * at, 2 * (at + len)));
+}
+
+/** Entity rows per partition, counted in the kernel chunk by chunk. */
+function partitionCounts(k: KernelInstance, keys: Uint32Array, n: number, bits: number, flags: number): Result<Int32Array> {
+  if (bits === 0) return ok(Int32Array.of(n));
+  return k.scoped('pit_partition_counts', () => {
+    const parts = 1 << bits;
+    const counts = k.alloc(4 * parts);
+    k.i32(counts, parts).fill(0);
+    const chunk = Math.min(ENTITY_CHUNK, Math.max(1, n));
+    const buf = k.alloc(8 * chunk);
+    const count = k.fn<Fn<[number, number, number, number, number]>>('pit_partition_counts');
+    for (let at = 0; at < n; at += chunk) {
+      const len = Math.min(chunk, n - at);
+      copyRows(k, buf, keys, at, len);
+      const r = k.check('pit_partition_counts', count(buf, len, bits, flags, counts));
+      if (!r.ok) return r;
+    }
+    return ok(k.i32(counts, parts).slice());
+  });
 }
 
 /**
  * Point-in-time join. For every entity row, the index (into the feature
  * columns) of the chosen feature row, or -1 when there is no candidate:
- * same key hash, event_ts <= t, event_ts >= t - ttl when ttl > 0, and with
+ * same key, event_ts <= t, event_ts >= t - ttl when ttl > 0, and with
  * filterByCreated also created_ts <= t (null created never qualifies).
  * Greatest event_ts wins, then greatest created_ts (null lowest), then the
  * LATER feature row in the caller's order. Results are in entity row order,
  * one per row (duplicate entity rows each get their answer). Inputs need not
- * be sorted. Runs partition by partition (see choosePitPartitions), resetting
- * the arena between partitions.
+ * be sorted.
+ *
+ * Partitioned driver: rows are split by the top bits of the key hash into P
+ * partitions (choosePitPartitions). For each partition the arena is reset,
+ * the partition's entity rows are selected from entity chunks into the
+ * kernel, the join state is built, every feature chunk streams through the
+ * kernel (which keeps only the partition's rows), and the partition's answers
+ * are mapped back to the caller's entity rows. Kernel memory is bounded by
+ * one partition, whatever the input size; host memory is the result only.
  */
 export function pitJoin(
   k: KernelInstance,
@@ -96,71 +134,96 @@ export function pitJoin(
   const n = entities.keys.length;
   const m = features.keys.length;
   const bits = partitionBits(options.partitions ?? choosePitPartitions(n, m));
-  const eCols = [words(entities.keys), words(entities.ts)];
-  const fCols = [words(features.keys), words(features.eventTs), words(features.createdTs)];
-  const ents = bits === 0 ? singlePartition(n, eCols) : partitionRows(eCols[0], eCols, bits);
-  const feats = bits === 0 ? singlePartition(m, fCols) : partitionRows(fCols[0], fCols, bits);
-  const chunkRows = Math.max(1, Math.floor(options.chunkRows ?? CHUNK));
+  const flags = (options.filterByCreated ? 1 : 0) | (options.rawKeys ? 2 : 0);
+  const cols = {
+    eKey: words(entities.keys),
+    eTs: words(entities.ts),
+    fKey: words(features.keys),
+    fEv: words(features.eventTs),
+    fCr: words(features.createdTs),
+  };
+  const counts = partitionCounts(k, cols.eKey, n, bits, flags);
+  if (!counts.ok) return counts;
   const result = new Int32Array(n);
   for (let p = 0; p < 1 << bits; p++) {
-    const r = k.scoped('pit_join', () => joinPartition(k, ents, feats, p, options, chunkRows, result));
+    const np = counts.value[p];
+    if (np === 0) continue;
+    const chunk = Math.max(1, Math.floor(options.chunkRows ?? chooseChunk(np, m)));
+    const r = k.scoped('pit_join', () => joinPartition(k, cols, n, m, np, bits, p, flags, options.ttl, chunk, result));
     if (!r.ok) return r;
   }
   return ok(result);
 }
 
+interface JoinColumns {
+  readonly eKey: Uint32Array;
+  readonly eTs: Uint32Array;
+  readonly fKey: Uint32Array;
+  readonly fEv: Uint32Array;
+  readonly fCr: Uint32Array;
+}
+
 function joinPartition(
   k: KernelInstance,
-  ents: Partitioned,
-  feats: Partitioned,
+  cols: JoinColumns,
+  n: number,
+  m: number,
+  np: number,
+  bits: number,
   p: number,
-  options: PitJoinOptions,
-  chunkRows: number,
+  flags: number,
+  ttl: bigint,
+  chunk: number,
   result: Int32Array,
 ): Result<void> {
-  const e0 = ents.offsets[p];
-  const n = ents.offsets[p + 1] - e0;
-  const f0 = feats.offsets[p];
-  const m = feats.offsets[p + 1] - f0;
-  if (n === 0) return ok(undefined);
-  const workBytes = k.fn<Fn<[number]>>('pit_join_work_bytes')(n);
-  const eKey = copyWords(k, ents.columns[0], 2 * e0, 2 * n);
-  const eTs = copyWords(k, ents.columns[1], 2 * e0, 2 * n);
-  const work = k.alloc(workBytes);
-  const out = k.alloc(4 * n);
-  let r = k.check('pit_join_build', k.fn<Fn<[number, number, number, number]>>('pit_join_build')(work, eKey, eTs, n));
+  // 1. Select this partition's entity rows (hashing raw keys) into staging arrays.
+  const sKey = k.alloc(8 * np);
+  const sTs = k.alloc(8 * np);
+  const sRow = k.alloc(4 * np);
+  const count = k.alloc(4);
+  k.i32(count, 1)[0] = 0;
+  {
+    const ec = Math.min(ENTITY_CHUNK, n);
+    const bk = k.alloc(8 * ec);
+    const bt = k.alloc(8 * ec);
+    const select = k.fn<Fn<[number, number, number, number, number, number, number, number, number, number, number]>>('pit_select');
+    for (let at = 0; at < n; at += ec) {
+      const len = Math.min(ec, n - at);
+      copyRows(k, bk, cols.eKey, at, len);
+      copyRows(k, bt, cols.eTs, at, len);
+      const r = k.check('pit_select', select(bk, bt, len, at, bits, p, flags, sKey, sTs, sRow, count));
+      if (!r.ok) return r;
+    }
+    if (k.i32(count, 1)[0] !== np) return err('kernel_failed', 'pit_join: partition count changed');
+  }
+  // 2. Build the join state.
+  const work = k.alloc(k.fn<Fn<[number]>>('pit_join_work_bytes')(np));
+  let r = k.check('pit_join_build', k.fn<Fn<[number, number, number, number]>>('pit_join_build')(work, sKey, sTs, np));
   if (!r.ok) return r;
+  // 3. Stream every feature chunk through the kernel.
   if (m > 0) {
-    const chunk = Math.min(chunkRows, m);
-    const fk = k.alloc(8 * chunk);
-    const fe = k.alloc(8 * chunk);
-    const fc = k.alloc(8 * chunk);
-    const probe = k.fn<Fn<[number, number, number, number, number, number, number]>>('pit_join_probe');
-    const filter = options.filterByCreated ? 1 : 0;
-    const [kw, ew, cw] = feats.columns;
-    for (let at = 0; at < m; at += chunk) {
-      const len = Math.min(chunk, m - at);
-      const w0 = 2 * (f0 + at);
-      k.u32(fk, 2 * len).set(kw.subarray(w0, w0 + 2 * len));
-      k.u32(fe, 2 * len).set(ew.subarray(w0, w0 + 2 * len));
-      k.u32(fc, 2 * len).set(cw.subarray(w0, w0 + 2 * len));
-      r = k.check('pit_join_probe', probe(work, fk, fe, fc, len, at, filter));
+    const c = Math.min(chunk, m);
+    const fk = k.alloc(8 * c);
+    const fe = k.alloc(8 * c);
+    const fc = k.alloc(8 * c);
+    const scratch = k.alloc(32 * c);
+    const probe = k.fn<Fn<[number, number, number, number, number, number, number, number, number, number]>>('pit_join_probe');
+    for (let at = 0; at < m; at += c) {
+      const len = Math.min(c, m - at);
+      copyRows(k, fk, cols.fKey, at, len);
+      copyRows(k, fe, cols.fEv, at, len);
+      copyRows(k, fc, cols.fCr, at, len);
+      r = k.check('pit_join_probe', probe(work, fk, fe, fc, len, at, flags, bits, p, scratch));
       if (!r.ok) return r;
     }
   }
-  r = k.check('pit_join_finish', k.fn<(w: number, ttl: bigint, o: number) => number>('pit_join_finish')(work, options.ttl, out));
+  // 4. Resolve, and map the partition's answers back to the caller's rows.
+  const out = k.alloc(4 * np);
+  r = k.check('pit_join_finish', k.fn<(w: number, ttl: bigint, o: number) => number>('pit_join_finish')(work, ttl, out));
   if (!r.ok) return r;
-  const local = k.i32(out, n);
-  const eRows = ents.rows;
-  const fRows = feats.rows;
-  if (eRows === identityRows && fRows === identityRows) {
-    result.set(local);
-  } else {
-    for (let i = 0; i < n; i++) {
-      const j = local[i];
-      result[eRows[e0 + i]] = j < 0 ? -1 : fRows[f0 + j];
-    }
-  }
+  const local = k.i32(out, np);
+  const rows = k.i32(sRow, np);
+  for (let i = 0; i < np; i++) result[rows[i]] = local[i];
   return ok(undefined);
 }
 
@@ -170,29 +233,36 @@ export interface LatestWindow {
   readonly end: bigint;
 }
 
-/** Partition count for latest-per-key over m rows (about 100 bytes of kernel memory per row). */
+/** Partition count for latest-per-key over m rows: about 104 bytes of kernel memory per row of a partition. */
 export function chooseLatestPartitions(m: number): number {
-  if (m < MIN_SPLIT_ROWS) return 1;
-  return 1 << partitionBits(Math.max(Math.ceil((m * 100) / ARENA_BUDGET), Math.ceil(m / (1 << 18))));
+  const chunkBytes = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, m)) * 24;
+  return 1 << partitionBits(Math.ceil((m * 104) / Math.max(1, ARENA_BUDGET - chunkBytes)));
 }
 
 /**
- * Latest row per distinct key hash among rows with start <= event_ts <= end
+ * Latest row per distinct key among rows with start <= event_ts <= end
  * (inclusive): greatest event_ts, then greatest created_ts (null lowest), then
  * the later row. Returns the chosen row indices in ascending (unsigned) key
- * hash order, one per distinct key present in the window.
+ * hash order (with rawKeys: in ascending order of the mixed hash), one per
+ * distinct key present in the window. Partitioned like pitJoin: partitions
+ * are ranges of the hash's top bits, so concatenating them keeps the order.
  */
 export function latestPerKey(k: KernelInstance, rows: FeatureRows, window: LatestWindow, options: PartitionOptions = {}): Result<Int32Array> {
   const m = rows.keys.length;
   if (rows.eventTs.length !== m || rows.createdTs.length !== m) return err('invalid_argument', 'latestPerKey: columns differ in length');
   if (m > MAX_ROWS) return err('invalid_argument', 'latestPerKey: too many rows');
   const bits = partitionBits(options.partitions ?? chooseLatestPartitions(m));
-  const cols = [words(rows.keys), words(rows.eventTs), words(rows.createdTs)];
-  const parts = bits === 0 ? singlePartition(m, cols) : partitionRows(cols[0], cols, bits);
+  const flags = options.rawKeys ? 2 : 0;
+  const cols = { key: words(rows.keys), ev: words(rows.eventTs), cr: words(rows.createdTs) };
+  const counts = partitionCounts(k, cols.key, m, bits, flags);
+  if (!counts.ok) return counts;
   const pieces: Int32Array[] = [];
   let total = 0;
   for (let p = 0; p < 1 << bits; p++) {
-    const r = k.scoped('pit_latest', () => latestPartition(k, parts, p, window));
+    const np = counts.value[p];
+    if (np === 0) continue;
+    const chunk = Math.max(1, Math.floor(options.chunkRows ?? chooseChunk(np, m)));
+    const r = k.scoped('pit_latest', () => latestPartition(k, cols, m, np, bits, p, flags, window, chunk));
     if (!r.ok) return r;
     pieces.push(r.value);
     total += r.value.length;
@@ -206,23 +276,38 @@ export function latestPerKey(k: KernelInstance, rows: FeatureRows, window: Lates
   return ok(result);
 }
 
-function latestPartition(k: KernelInstance, parts: Partitioned, p: number, window: LatestWindow): Result<Int32Array> {
-  const r0 = parts.offsets[p];
-  const m = parts.offsets[p + 1] - r0;
-  if (m === 0) return ok(new Int32Array(0));
-  const [kw, ew, cw] = parts.columns;
-  const key = copyWords(k, kw, 2 * r0, 2 * m);
-  const ev = copyWords(k, ew, 2 * r0, 2 * m);
-  const cr = copyWords(k, cw, 2 * r0, 2 * m);
-  const work = k.alloc(k.fn<Fn<[number]>>('pit_latest_work_bytes')(m));
-  const out = k.alloc(4 * m);
-  const count = k.alloc(4);
-  const latest = k.fn<(w: number, k: number, e: number, c: number, n: number, s: bigint, end: bigint, o: number, cnt: number) => number>('pit_latest');
-  const r = k.check('pit_latest', latest(work, key, ev, cr, m, window.start, window.end, out, count));
+function latestPartition(
+  k: KernelInstance,
+  cols: { key: Uint32Array; ev: Uint32Array; cr: Uint32Array },
+  m: number,
+  np: number,
+  bits: number,
+  p: number,
+  flags: number,
+  window: LatestWindow,
+  chunk: number,
+): Result<Int32Array> {
+  const work = k.alloc(k.fn<Fn<[number]>>('pit_latest_work_bytes')(np));
+  let r = k.check('pit_latest_init', k.fn<Fn<[number, number]>>('pit_latest_init')(work, np));
   if (!r.ok) return r;
-  const local = k.i32(out, k.i32(count, 1)[0]).slice();
-  if (parts.rows !== identityRows) for (let i = 0; i < local.length; i++) local[i] = parts.rows[r0 + local[i]];
-  return ok(local);
+  const c = Math.min(chunk, m);
+  const key = k.alloc(8 * c);
+  const ev = k.alloc(8 * c);
+  const cr = k.alloc(8 * c);
+  const probe = k.fn<(...a: [number, number, number, number, number, number, bigint, bigint, number, number, number]) => number>('pit_latest_probe');
+  for (let at = 0; at < m; at += c) {
+    const len = Math.min(c, m - at);
+    copyRows(k, key, cols.key, at, len);
+    copyRows(k, ev, cols.ev, at, len);
+    copyRows(k, cr, cols.cr, at, len);
+    r = k.check('pit_latest_probe', probe(work, key, ev, cr, len, at, window.start, window.end, flags, bits, p));
+    if (!r.ok) return r;
+  }
+  const out = k.alloc(4 * np);
+  const count = k.alloc(4);
+  r = k.check('pit_latest_finish', k.fn<Fn<[number, number, number]>>('pit_latest_finish')(work, out, count));
+  if (!r.ok) return r;
+  return ok(k.i32(out, k.i32(count, 1)[0]).slice());
 }
 
 /**
@@ -239,7 +324,8 @@ export function mixKeys(k: KernelInstance, keys: BigUint64Array | BigInt64Array)
   for (let at = 0; at < n; at += step) {
     const len = Math.min(step, n - at);
     const r = k.scoped('pit_mix64', () => {
-      const ptr = copyWords(k, src, 2 * at, 2 * len);
+      const ptr = k.alloc(8 * len);
+      copyRows(k, ptr, src, at, len);
       const s = k.check('pit_mix64', k.fn<Fn<[number, number]>>('pit_mix64')(ptr, len));
       if (s.ok) dst.set(k.u32(ptr, 2 * len), 2 * at);
       return s;

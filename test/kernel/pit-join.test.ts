@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/errors.ts';
-import { latestPerKey, mixKeys, NULL_TS, pitJoin, type EntityRows, type FeatureRows } from '../../src/kernel/index.ts';
+import { choosePitPartitions, latestPerKey, mixKeys, NULL_TS, pitJoin, type EntityRows, type FeatureRows } from '../../src/kernel/index.ts';
 import { rng, type Rng } from '../support/rng.ts';
 import { runtime, testKernel } from '../support/kernel.ts';
 import { latestPerKeyRef, pitJoinRef } from '../reference/pit-join.ts';
@@ -168,12 +168,24 @@ describe(`point-in-time join kernel (${runtime})`, () => {
       expect(same(whole, parts)).toBe(true);
       if (c < 3) expect(same(whole, pitJoinRef(entities, features, opts.ttl, opts.filterByCreated))).toBe(true);
     }
-    // big enough for the driver to choose several partitions by itself
+    // large enough for the clustered probe (many table regions), several chunks, raw keys
     const modes = { key: 3, ts: 0 };
     const entities = randomEntities(r, 150_000, modes, false);
     const features = randomFeatures(r, 300_000, modes, false);
-    const whole = unwrap(pitJoin(k, entities, features, { ttl: 3n, partitions: 1 }));
+    const whole = unwrap(pitJoin(k, entities, features, { ttl: 3n, partitions: 1, chunkRows: 1 }));
     expect(same(whole, unwrap(pitJoin(k, entities, features, { ttl: 3n })))).toBe(true);
+    expect(same(whole, unwrap(pitJoin(k, entities, features, { ttl: 3n, partitions: 8, chunkRows: 70_000 })))).toBe(true);
+    const mixed = { keys: unwrap(mixKeys(k, entities.keys)), ts: entities.ts };
+    const mixedF = { ...features, keys: unwrap(mixKeys(k, features.keys)) };
+    expect(same(whole, unwrap(pitJoin(k, mixed, mixedF, { ttl: 3n, partitions: 4 })))).toBe(true);
+    expect(same(whole, unwrap(pitJoin(k, entities, features, { ttl: 3n, partitions: 4, rawKeys: true })))).toBe(true);
+  });
+
+  it('chooses partitions from the sizes so one partition fits the arena budget', () => {
+    expect(choosePitPartitions(1000, 1000)).toBe(1);
+    expect(choosePitPartitions(1_000_000, 10_000_000)).toBe(1);
+    expect(choosePitPartitions(10_000_000, 50_000_000)).toBeGreaterThanOrEqual(2);
+    expect(choosePitPartitions(100_000_000, 10_000_000)).toBeGreaterThanOrEqual(16);
   });
 });
 
@@ -197,7 +209,8 @@ describe(`latest-per-key kernel (${runtime})`, () => {
       let end = clampI64(ts(r, modes));
       if (r.bool(0.1)) [start, end] = [NULL_TS, I64_MAX];
       if (start > end && r.bool(0.8)) [start, end] = [end, start];
-      const got = unwrap(latestPerKey(k, f, { start, end }, { partitions: r.bool(0.2) ? r.pick([2, 8]) : undefined }));
+      const opts = { partitions: r.bool(0.2) ? r.pick([2, 8]) : undefined, chunkRows: r.bool(0.3) ? r.int(1, 9) : undefined };
+      const got = unwrap(latestPerKey(k, f, { start, end }, opts));
       const want = latestPerKeyRef(f, start, end);
       if (!same(got, want)) expect({ case: c, got: Array.from(got) }).toEqual({ case: c, got: Array.from(want) });
     }
@@ -209,7 +222,13 @@ describe(`latest-per-key kernel (${runtime})`, () => {
     const f = randomFeatures(r, 400_000, { key: 3, ts: 0 }, false);
     const whole = unwrap(latestPerKey(k, f, { start: -3n, end: 4n }, { partitions: 1 }));
     expect(same(whole, unwrap(latestPerKey(k, f, { start: -3n, end: 4n })))).toBe(true);
-    expect(same(whole, unwrap(latestPerKey(k, f, { start: -3n, end: 4n }, { partitions: 64 })))).toBe(true);
+    expect(same(whole, unwrap(latestPerKey(k, f, { start: -3n, end: 4n }, { partitions: 64, chunkRows: 50_000 })))).toBe(true);
+    // raw keys: the same rows are chosen, ordered by the mixed hash
+    const mixed = unwrap(mixKeys(k, f.keys));
+    const viaMixed = unwrap(latestPerKey(k, { ...f, keys: mixed }, { start: -3n, end: 4n }));
+    expect(same(viaMixed, unwrap(latestPerKey(k, f, { start: -3n, end: 4n }, { rawKeys: true, partitions: 4 })))).toBe(true);
+    expect(new Set(viaMixed).size).toBe(whole.length);
+    expect([...viaMixed].sort((a, b) => a - b)).toEqual([...whole].sort((a, b) => a - b));
   });
 });
 
