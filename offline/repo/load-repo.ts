@@ -35,7 +35,8 @@ export async function loadRepo(dir: string, options: LoadRepoOptions = {}): Prom
   const files = await discoverDefinitionFiles(repoDir);
   const yaml = await loadYamlDefinitions(repoDir, files.yaml);
   const modules = await loadModuleDefinitions(repoDir, files.modules);
-  const specs = [...yaml.specs, ...modules.specs];
+  // In file-name order, so "defined first" (duplicates) does not depend on the file type.
+  const specs = [...yaml.specs, ...modules.specs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const issues: ValidationIssue[] = [...yaml.issues, ...modules.issues];
 
   let sourceSchemas: Map<string, SourceSchemaResult> | undefined;

@@ -52,7 +52,7 @@ function toSpec(d: Definition, file: string, modules: readonly LoadedModule[], i
             issue(
               'unknown_transformation',
               { file, kind: 'on_demand_feature_view', object: d.name, field: 'transformation' },
-              `the transformation function${d.transformation.name ? ` ${d.transformation.name}` : ''} is not a named export of a definition module: export it (for example from transforms.ts), or give {module, function}`,
+              `the transformation function${d.transformation.name && d.transformation.name !== 'transformation' ? ` ${d.transformation.name}` : ''} is not a named export of a definition module: export it (for example from transforms.ts), or give {module, function}`,
             ),
           );
           transformation = { module: '', function: '' };

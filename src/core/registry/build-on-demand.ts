@@ -75,15 +75,19 @@ export function buildOnDemandFeatureView(
     }
   });
 
+  // An empty reference was already reported by the loader (a function it could not locate).
+  const unresolved = spec.transformation.module === '' && spec.transformation.function === '';
   const module = normalizeModulePath(spec.transformation.module);
-  if (module === null || !MODULE_EXT.test(module)) {
+  if (unresolved) {
+    // nothing more to say
+  } else if (module === null || !MODULE_EXT.test(module)) {
     report(
       'invalid_definition',
       'transformation.module',
       `transformation module ${JSON.stringify(spec.transformation.module)} must be a .ts or .js file inside the repo`,
     );
   }
-  if (!FUNCTION_NAME.test(spec.transformation.function)) {
+  if (!unresolved && !FUNCTION_NAME.test(spec.transformation.function)) {
     report('invalid_definition', 'transformation.function', `${JSON.stringify(spec.transformation.function)} is not an export name`);
   }
 
