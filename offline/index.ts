@@ -1,0 +1,15 @@
+// larder's Node entry (`larder/offline`): loading feature repos, reading source schemas, the
+// file registry store and the CLI. Re-exports the platform-neutral API as well.
+export * from '../src/index.ts';
+
+export { loadRepo } from './repo/load-repo.ts';
+export type { LoadedRepo, LoadRepoOptions } from './repo/load-repo.ts';
+export { CONFIG_FILE, loadConfig } from './repo/load-config.ts';
+export { discoverDefinitionFiles } from './repo/discover-files.ts';
+export { readSourceSchema, resolveSourceFiles } from './repo/source-schema/read-source-schema.ts';
+export { driverStatsColumns, driverStatsParquet } from './repo/template/driver-stats-data.ts';
+export type { DriverStatsColumns, DriverStatsOptions } from './repo/template/driver-stats-data.ts';
+export { FileRegistryStore } from './stores/file-registry-store.ts';
+export type { FileRegistryStoreOptions } from './stores/file-registry-store.ts';
+export { openRegistryStore } from './cli/open-store.ts';
+export { main } from './cli/main.ts';
