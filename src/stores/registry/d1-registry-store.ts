@@ -29,7 +29,7 @@ export class D1RegistryStore implements RegistryStore {
       const row = await this.#db.prepare('SELECT body FROM registry WHERE project = ?').bind(project).first<{ body: string }>();
       return row === null ? ok(null) : parseRegistry(row.body);
     } catch (e) {
-      return err('store_unavailable', `cannot read the registry from D1: ${(e as Error).message}`);
+      return err('store_unavailable', `cannot read the registry from D1: ${hint((e as Error).message)}`);
     }
   }
 
@@ -52,7 +52,13 @@ export class D1RegistryStore implements RegistryStore {
       const actual = row?.version ?? 0;
       return err('conflict', conflictMessage(doc.project, expectedVersion, actual), { expectedVersion, actualVersion: actual });
     } catch (e) {
-      return err('store_unavailable', `cannot write the registry to D1: ${(e as Error).message}`);
+      return err('store_unavailable', `cannot write the registry to D1: ${hint((e as Error).message)}`);
     }
   }
+}
+
+function hint(message: string): string {
+  return /no such table: registry/.test(message)
+    ? `${message} (apply the D1 migrations first: npx wrangler d1 migrations apply DATABASE --local)`
+    : message;
 }
