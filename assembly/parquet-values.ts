@@ -79,6 +79,7 @@ function countsOk(nVals: i32, validity: usize, nRows: i32): bool {
 export function pq_decode_fixed(enc: i32, src: usize, srcLen: i32, w: i32, nVals: i32, validity: usize, nRows: i32,
   dst: usize, dict: usize, dictCount: i32, scratch: usize): i32 {
   if (srcLen < 0 || w <= 0 || w > 0xffff || dictCount < 0 || !countsOk(nVals, validity, nRows)) return ERR_BAD_ARGUMENT;
+  if (nVals == nRows) validity = 0; // no nulls in this page: plain copies
   const width = <usize>w;
   const bytes = <u64>nVals * <u64>w;
   if (enc == E_PLAIN) {
@@ -135,6 +136,26 @@ export function pq_decode_fixed(enc: i32, src: usize, srcLen: i32, w: i32, nVals
     return OK;
   }
   return PQ_UNSUPPORTED;
+}
+
+/**
+ * Spread in place: the nVals dense values (width w) occupy the last nVals * w
+ * bytes of dst[0, nRows * w); move each to its valid row, zeroing null rows.
+ * Forward order is safe: a row's slot never lies past its value's source.
+ */
+export function pq_spread_tail(dst: usize, w: i32, validity: usize, nRows: i32, nVals: i32): i32 {
+  if (w <= 0 || !countsOk(nVals, validity, nRows)) return ERR_BAD_ARGUMENT;
+  if (nVals == nRows) return OK;
+  const width = <usize>w;
+  let src = dst + <usize>(nRows - nVals) * width;
+  for (let i: i32 = 0; i < nRows; i++) {
+    const o = dst + <usize>i * width;
+    if (load<u8>(validity + <usize>i)) {
+      if (o != src) copyValue(o, src, width);
+      src += width;
+    } else memory.fill(o, 0, width);
+  }
+  return OK;
 }
 
 /**

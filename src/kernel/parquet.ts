@@ -247,9 +247,13 @@ interface PageRef {
   type: number;
   data: number; // address of the page body in the chunk buffer
   h: PageHeader;
+  row: number; // first row of a data page
+  slack: number; // in-place v1 page: bytes its levels reach before the column start (-1: not in place)
 }
 
 const KERNEL = 'parquet.decodeColumnChunk';
+/** Most level bytes a page may carry and still decompress in place. */
+const IN_PLACE_HEAD = 1 << 20;
 
 /** Bytes per decoded value in wasm memory (INT96 is widened afterwards). */
 function physicalWidth(physical: number, typeLength: number): number {
@@ -270,16 +274,20 @@ const SUPPORTED_CODECS: ReadonlySet<number> = new Set([ParquetCodec.UNCOMPRESSED
 /**
  * Decode one flat column chunk. `fill` receives a view into wasm memory of
  * exactly spec.byteLength bytes and must fill it with the chunk (the Node
- * reader reads the file straight into it). Returns `unsupported` (never a
- * guess) for encodings, codecs or shapes the kernel does not handle, so the
- * caller can use another reader; corrupt bytes give a `corrupt_data` error.
+ * reader reads the file straight into it). `take` receives views of the
+ * decoded column in wasm memory and copies them wherever the caller wants
+ * (fresh arrays, recycled buffers); the views die when it returns. Returns
+ * `unsupported` (never a guess) for encodings, codecs or shapes the kernel
+ * does not handle, so the caller can use another reader; corrupt bytes give a
+ * `corrupt_data` error.
  */
-export function decodeColumnChunk(
+export function decodeColumnChunkWith<T>(
   k: KernelInstance,
   spec: ColumnChunkSpec,
   fill: (dst: Uint8Array) => void,
-  hostDecompress?: HostDecompress,
-): Result<DecodedChunk | UnsupportedChunk> {
+  hostDecompress: HostDecompress | undefined,
+  take: (views: ChunkViews) => T,
+): Result<{ kind: 'decoded'; value: T } | UnsupportedChunk> {
   const unsupported = (reason: string): Result<UnsupportedChunk> => ok({ kind: 'unsupported', reason });
   const { physical, maxDef, numRows, byteLength, codec } = spec;
   if (spec.maxRep !== 0) return unsupported('repeated (nested) column');
@@ -290,7 +298,7 @@ export function decodeColumnChunk(
   if (!isBytes && width <= 0) return corrupt(KERNEL, `unknown physical type ${physical}`);
   if (!(numRows >= 0 && byteLength >= 0 && maxDef >= 0)) return err('invalid_argument', `${KERNEL}: bad chunk spec`);
 
-  return k.scoped<DecodedChunk | UnsupportedChunk>(KERNEL, () => {
+  return k.scoped<{ kind: 'decoded'; value: T } | UnsupportedChunk>(KERNEL, () => {
     const chunk = k.alloc(byteLength);
     fill(k.u8(chunk, byteLength));
     const hdr = k.alloc(64);
@@ -304,6 +312,7 @@ export function decodeColumnChunk(
     let maxScratch = 0; // decompressed bytes needed for one page
     let maxVals = 0;
     let plainBytes = 0;
+    let maxSlack = 0;
     while (seen < numRows && pos < byteLength) {
       const st = call(k, 'pq_page_header', chunk + pos, byteLength - pos, hdr);
       if (st !== Status.OK) return corrupt(KERNEL, `bad page header at chunk byte ${pos}`);
@@ -317,18 +326,26 @@ export function decodeColumnChunk(
             return corrupt(KERNEL, 'bad level lengths in data page v2');
           }
           if (h.isCompressed && codec !== ParquetCodec.UNCOMPRESSED) maxScratch = Math.max(maxScratch, h.uncompressedSize - h.defLength - h.repLength);
-        } else if (codec !== ParquetCodec.UNCOMPRESSED) {
+        }
+        // A PLAIN v1 page of a fixed-width column can decompress in place when its level bytes are small.
+        let slack = -1;
+        if (h.type === ParquetPageType.DATA_PAGE && h.encoding === ParquetEncoding.PLAIN && width > 1 && !isBytes) {
+          const over = h.uncompressedSize - h.numValues * width;
+          if (over <= IN_PLACE_HEAD) slack = Math.max(0, h.uncompressedSize - (seen + h.numValues) * width);
+        }
+        if (slack < 0 && !(h.type === ParquetPageType.DATA_PAGE_V2 && codec !== ParquetCodec.UNCOMPRESSED)) {
           maxScratch = Math.max(maxScratch, h.uncompressedSize);
         }
+        pages.push({ type: h.type, data: chunk + body, h, row: seen, slack });
+        maxSlack = Math.max(maxSlack, slack);
         seen += h.numValues;
         maxVals = Math.max(maxVals, h.numValues);
         plainBytes += h.uncompressedSize;
-        pages.push({ type: h.type, data: chunk + body, h });
       } else if (h.type === ParquetPageType.DICTIONARY_PAGE) {
         if (sawDict || pages.length > 0) return corrupt(KERNEL, 'dictionary page after data pages');
         if (h.numValues < 0) return corrupt(KERNEL, 'bad dictionary size');
         sawDict = true;
-        pages.push({ type: h.type, data: chunk + body, h });
+        pages.push({ type: h.type, data: chunk + body, h, row: 0, slack: -1 });
       } // index pages and unknown page types are skipped
       pos = body + h.compressedSize;
     }
@@ -337,8 +354,10 @@ export function decodeColumnChunk(
     // Outputs and scratch.
     const outWidth = physical === ParquetPhysical.INT96 || spec.widenUint32 ? 8 : width;
     const validity = maxDef > 0 ? k.alloc(numRows) : 0;
-    const out = isBytes ? 0 : k.alloc(numRows * outWidth);
-    const raw = physical === ParquetPhysical.INT96 ? k.alloc(numRows * 12) : spec.widenUint32 ? k.alloc(numRows * 4) : out;
+    maxSlack = (maxSlack + 15) & ~15; // keep the column 16-byte aligned for typed-array views
+    const own = physical === ParquetPhysical.INT96 || spec.widenUint32 === true; // decoded at width, then widened
+    const out = isBytes ? 0 : own ? k.alloc(numRows * outWidth) : k.alloc(maxSlack + numRows * outWidth) + maxSlack;
+    const raw = own ? k.alloc(maxSlack + numRows * width) + maxSlack : out;
     const offsets = isBytes ? k.alloc((numRows + 1) * 4) : 0;
     let dataCap = isBytes ? Math.max(plainBytes, 16) : 0;
     let data = isBytes ? k.alloc(dataCap) : 0;
@@ -362,44 +381,56 @@ export function decodeColumnChunk(
       return '';
     };
 
-    let row = 0;
+    // Dictionary first; then data pages. Fixed-width PLAIN v1 pages are
+    // decompressed in place: the page is placed so that its values end where
+    // its rows end, which spares a copy of every value. Its level bytes then
+    // overlap earlier rows, so those columns decode their pages last to first.
     let valid = 0;
-    for (const page of pages) {
-      const h = page.h;
-      if (page.type === ParquetPageType.DICTIONARY_PAGE) {
-        if (h.encoding !== ParquetEncoding.PLAIN && h.encoding !== ParquetEncoding.PLAIN_DICTIONARY) return unsupported(`dictionary encoding ${h.encoding}`);
-        let body = page.data;
-        if (codec !== ParquetCodec.UNCOMPRESSED) {
-          body = k.alloc(Math.max(h.uncompressedSize, 16));
-          const e = inflate(page.data, h.compressedSize, body, h.uncompressedSize);
-          if (e === null) return unsupported(`codec ${codec}`);
-          if (e) return corrupt(KERNEL, `dictionary page: ${e}`);
-        } else if (h.uncompressedSize !== h.compressedSize) return corrupt(KERNEL, 'uncompressed page sizes differ');
-        dictCount = h.numValues;
-        if (isBytes) {
-          dictEntries = k.alloc(Math.max(dictCount * 8, 16));
-          if (call(k, 'pq_ba_dictionary', body, h.uncompressedSize, dictCount, dictEntries) !== Status.OK) return corrupt(KERNEL, 'bad dictionary page');
-        } else {
-          if (physical === ParquetPhysical.BOOLEAN) return corrupt(KERNEL, 'dictionary page in a boolean column');
-          if (dictCount * width > h.uncompressedSize) return corrupt(KERNEL, 'dictionary page too short');
-          dict = body;
-        }
-        continue;
+    const data0 = pages[0]?.type === ParquetPageType.DICTIONARY_PAGE ? 1 : 0;
+    if (data0 === 1) {
+      const h = pages[0].h;
+      if (h.encoding !== ParquetEncoding.PLAIN && h.encoding !== ParquetEncoding.PLAIN_DICTIONARY) return unsupported(`dictionary encoding ${h.encoding}`);
+      let body = pages[0].data;
+      if (codec !== ParquetCodec.UNCOMPRESSED) {
+        body = k.alloc(Math.max(h.uncompressedSize, 16));
+        const e = inflate(pages[0].data, h.compressedSize, body, h.uncompressedSize);
+        if (e === null) return unsupported(`codec ${codec}`);
+        if (e) return corrupt(KERNEL, `dictionary page: ${e}`);
+      } else if (h.uncompressedSize !== h.compressedSize) return corrupt(KERNEL, 'uncompressed page sizes differ');
+      dictCount = h.numValues;
+      if (isBytes) {
+        dictEntries = k.alloc(Math.max(dictCount * 8, 16));
+        if (call(k, 'pq_ba_dictionary', body, h.uncompressedSize, dictCount, dictEntries) !== Status.OK) return corrupt(KERNEL, 'bad dictionary page');
+      } else {
+        if (physical === ParquetPhysical.BOOLEAN) return corrupt(KERNEL, 'dictionary page in a boolean column');
+        if (dictCount * width > h.uncompressedSize) return corrupt(KERNEL, 'dictionary page too short');
+        dict = body;
       }
+    }
+    const inPlace = !isBytes && physical !== ParquetPhysical.BOOLEAN && codec !== ParquetCodec.UNCOMPRESSED;
+    const order: number[] = [];
+    for (let i = data0; i < pages.length; i++) order.push(i);
+    if (inPlace) order.reverse();
+    const mem = () => k.u8(0, k.memoryBytes);
 
-      // Levels, then the values section (vp, vlen).
+    for (const pi of order) {
+      const page = pages[pi];
+      const h = page.h;
       const n = h.numValues;
+      const row = page.row;
       let vp: number;
       let vlen: number;
       let nonNull = n;
       const vrow = validity ? validity + row : 0;
+      const target = raw + row * width;
       if (page.type === ParquetPageType.DATA_PAGE) {
         let body = page.data;
+        const direct = inPlace && page.slack >= 0;
         if (codec !== ParquetCodec.UNCOMPRESSED) {
-          const e = inflate(page.data, h.compressedSize, scratch, h.uncompressedSize);
+          body = direct ? target + n * width - h.uncompressedSize : scratch;
+          const e = inflate(page.data, h.compressedSize, body, h.uncompressedSize);
           if (e === null) return unsupported(`codec ${codec}`);
           if (e) return corrupt(KERNEL, `data page: ${e}`);
-          body = scratch;
         } else if (h.uncompressedSize !== h.compressedSize) return corrupt(KERNEL, 'uncompressed page sizes differ');
         let p = body;
         let left = h.uncompressedSize;
@@ -408,11 +439,21 @@ export function decodeColumnChunk(
           if (left < 4) return corrupt(KERNEL, 'data page too short for its levels');
           const lb = k.u8(p, 4);
           const len = (lb[0] | (lb[1] << 8) | (lb[2] << 16) | (lb[3] << 24)) >>> 0;
-          if (len < 0 || len > left - 4) return corrupt(KERNEL, 'bad definition level length');
+          if (len > left - 4) return corrupt(KERNEL, 'bad definition level length');
           if (call(k, 'pq_def_levels', p + 4, len, defWidth, n, maxDef, vrow, res) !== Status.OK) return corrupt(KERNEL, 'bad definition levels');
           nonNull = k.i32(res, 1)[0];
           p += 4 + len;
           left -= 4 + len;
+        }
+        if (direct) {
+          // Values are PLAIN: move them to the tail of the page's rows, then spread.
+          const need = nonNull * width;
+          if (need > left) return corrupt(KERNEL, 'data page shorter than its values');
+          const tail = target + (n - nonNull) * width;
+          if (p !== tail) mem().copyWithin(tail, p, p + need);
+          if (nonNull < n && call(k, 'pq_spread_tail', target, width, vrow, n, nonNull) !== Status.OK) return corrupt(KERNEL, 'bad value counts');
+          valid += nonNull;
+          continue;
         }
         vp = p;
         vlen = left;
@@ -427,9 +468,16 @@ export function decodeColumnChunk(
         vlen = h.compressedSize - head;
         if (h.isCompressed && codec !== ParquetCodec.UNCOMPRESSED) {
           const size = h.uncompressedSize - head;
-          const e = inflate(vp, vlen, scratch, size);
+          // PLAIN fixed values with no nulls decompress straight into their rows.
+          const direct = inPlace && h.encoding === ParquetEncoding.PLAIN && nonNull === n && size === n * width;
+          const dst = direct ? target : scratch;
+          const e = inflate(vp, vlen, dst, size);
           if (e === null) return unsupported(`codec ${codec}`);
           if (e) return corrupt(KERNEL, `data page v2: ${e}`);
+          if (direct) {
+            valid += nonNull;
+            continue;
+          }
           vp = scratch;
           vlen = size;
         }
@@ -437,7 +485,7 @@ export function decodeColumnChunk(
 
       const enc = h.encoding;
       const isDict = enc === ParquetEncoding.PLAIN_DICTIONARY || enc === ParquetEncoding.RLE_DICTIONARY;
-      if (isDict && !sawDict) return corrupt(KERNEL, 'dictionary-encoded page without a dictionary');
+      if (isDict && data0 === 0) return corrupt(KERNEL, 'dictionary-encoded page without a dictionary');
       let st: number;
       if (isBytes) {
         st = call(k, 'pq_ba_locate', enc, vp, vlen, nonNull, dictEntries, dictCount, vals, res);
@@ -456,11 +504,10 @@ export function decodeColumnChunk(
       } else if (physical === ParquetPhysical.BOOLEAN) {
         st = call(k, 'pq_decode_bool', enc, vp, vlen, nonNull, vrow, n, out + row, vals);
       } else {
-        st = call(k, 'pq_decode_fixed', enc, vp, vlen, width, nonNull, vrow, n, raw + row * width, dict, dictCount, vals);
+        st = call(k, 'pq_decode_fixed', enc, vp, vlen, width, nonNull, vrow, n, target, dict, dictCount, vals);
       }
       if (st === PQ_UNSUPPORTED) return unsupported(`encoding ${enc}`);
       if (st !== Status.OK) return statusErr(KERNEL, st);
-      row += n;
       valid += nonNull;
     }
 
@@ -476,23 +523,55 @@ export function decodeColumnChunk(
       call(k, 'pq_i64_rescale', out, numRows, mul, div, nullCount > 0 ? validity : 0, spec.nullValue ?? 0n);
     }
 
-    const validityOut = nullCount > 0 ? k.u8(validity, numRows).slice() : null;
+    const view: ChunkViews = {
+      numRows,
+      nullCount,
+      validity: nullCount > 0 ? k.u8(validity, numRows) : null,
+    };
     if (isBytes) {
-      return ok({
-        kind: 'decoded',
-        numRows,
-        offsets: k.i32(offsets, numRows + 1).slice(),
-        data: k.u8(data, dataLen).slice(),
-        validity: validityOut,
-        nullCount,
-      });
-    }
-    let values: FixedValues;
-    if (physical === ParquetPhysical.BOOLEAN) values = k.u8(out, numRows).slice();
-    else if (outWidth === 8) values = physical === ParquetPhysical.DOUBLE ? k.f64(out, numRows).slice() : k.i64(out, numRows).slice();
-    else values = physical === ParquetPhysical.FLOAT ? k.f32(out, numRows).slice() : k.i32(out, numRows).slice();
-    return ok({ kind: 'decoded', numRows, values, validity: validityOut, nullCount });
+      view.offsets = k.i32(offsets, numRows + 1);
+      view.data = k.u8(data, dataLen);
+    } else if (physical === ParquetPhysical.BOOLEAN) view.values = k.u8(out, numRows);
+    else if (outWidth === 8) view.values = physical === ParquetPhysical.DOUBLE ? k.f64(out, numRows) : k.i64(out, numRows);
+    else view.values = physical === ParquetPhysical.FLOAT ? k.f32(out, numRows) : k.i32(out, numRows);
+    return ok({ kind: 'decoded', value: take(view) });
   });
+}
+
+/** Views of a decoded chunk in wasm memory: valid only inside the `take` callback. */
+export interface ChunkViews {
+  numRows: number;
+  nullCount: number;
+  validity: Uint8Array | null;
+  values?: FixedValues;
+  offsets?: Int32Array;
+  data?: Uint8Array;
+}
+
+/** Copy views out of wasm memory into fresh arrays. */
+export function copyChunk(v: ChunkViews): DecodedChunk {
+  return {
+    kind: 'decoded',
+    numRows: v.numRows,
+    nullCount: v.nullCount,
+    validity: v.validity ? v.validity.slice() : null,
+    ...(v.values ? { values: v.values.slice() } : {}),
+    ...(v.offsets ? { offsets: v.offsets.slice(), data: v.data!.slice() } : {}),
+  };
+}
+
+/**
+ * Decode one flat column chunk into fresh arrays. See decodeColumnChunkWith.
+ */
+export function decodeColumnChunk(
+  k: KernelInstance,
+  spec: ColumnChunkSpec,
+  fill: (dst: Uint8Array) => void,
+  hostDecompress?: HostDecompress,
+): Result<DecodedChunk | UnsupportedChunk> {
+  const r = decodeColumnChunkWith(k, spec, fill, hostDecompress, copyChunk);
+  if (!r.ok || r.value.kind === 'unsupported') return r as Result<UnsupportedChunk>;
+  return ok(r.value.value);
 }
 
 /** Decode a column chunk already in JS memory. */
