@@ -24,7 +24,10 @@ const SLOT: usize = 16; // key u64, start i32 (-1 = empty), end i32
 const ENTRY: usize = 32; // ts i64, bestEv i64, bestCr i64, bestIdx i32, entity row i32
 const SMALL_GROUP: i32 = 16;
 const REGION_BYTES: f64 = 256 * 1024; // table + entries touched by one region of the clustered probe
-const MAX_REGION_BITS: u32 = 12;
+const MAX_REGION_BITS: u32 = 14;
+// Region histogram of the clustered build and probe (up to 2^MAX_REGION_BITS regions).
+const REGION_HIST: usize = memory.data((1 << MAX_REGION_BITS) * 4 + 16, 16);
+const RECORD: usize = 32; // clustered row: key u64, ts/event i64, created i64, row i32, slot u32
 
 // @ts-ignore: decorator
 @inline function capacityFor(n: i32): usize {
@@ -42,7 +45,7 @@ const MAX_REGION_BITS: u32 = 12;
 export function pit_join_work_bytes(n: i32): f64 {
   if (n < 0) return 0;
   const cap = capacityFor(n);
-  return <f64>HEADER + <f64>cap * <f64>SLOT + <f64>n * <f64>(ENTRY + 4);
+  return <f64>HEADER + <f64>cap * <f64>SLOT + <f64>n * <f64>(ENTRY + RECORD);
 }
 
 // Work area: header (cap u32, log2 cap u32, n i32) | slots | entries | slot of each entity row.
@@ -161,10 +164,13 @@ export function pit_select(key: usize, ts: usize, len: i32, base: i32, pbits: i3
 
 /**
  * Build the join state for n entity rows (key hash, ts) in `work`
- * (pit_join_work_bytes(n) bytes, 16-aligned).
+ * (pit_join_work_bytes(n) bytes, 16-aligned). Rows are first clustered by
+ * table region so inserts and placements touch one region at a time.
+ * regionBits 0 sizes regions automatically (about REGION_BYTES each); n > 0
+ * forces 2^n regions (for tests and tuning).
  */
-export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32): i32 {
-  if (n < 0) return ERR_BAD_ARGUMENT;
+export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, regionBits: i32): i32 {
+  if (n < 0 || regionBits < 0) return ERR_BAD_ARGUMENT;
   const cap = capacityFor(n);
   const bits = <u32>ctz<usize>(cap);
   const shift = <u64>(64 - bits);
@@ -172,24 +178,47 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32): i3
   // Regions: runs of slots (and of their groups' entries) of about REGION_BYTES.
   let rb: u32 = 0;
   const total = <f64>cap * <f64>SLOT + <f64>n * <f64>ENTRY;
-  while (rb < bits && rb < MAX_REGION_BITS && total / <f64>(1 << (rb + 1)) >= <f64>REGION_BYTES) rb++;
+  while (rb < bits && rb < MAX_REGION_BITS && total / <f64>(1 << (rb + 1)) >= REGION_BYTES) rb++;
+  if (regionBits > 0) rb = min(<u32>regionBits, min(bits, MAX_REGION_BITS));
   store<u32>(work, <u32>cap);
   store<u32>(work, bits, 4);
   store<i32>(work, n, 8);
   store<u32>(work, rb, 12);
   const slots = work + HEADER;
   const entries = slots + cap * SLOT;
-  const slotOf = entries + <usize>n * ENTRY;
+  const recs = entries + <usize>n * ENTRY;
   for (let h: usize = 0; h < cap; h++) {
     const p = slots + h * SLOT;
     store<u64>(p, 0);
     store<i32>(p, -1, 8);
     store<i32>(p, 0, 12);
   }
-  // 1. Insert keys, count rows per key.
+  // 0. Cluster rows by region: records (key, ts, row, slot hash).
+  const R: usize = <usize>1 << rb;
+  const rs = bits - rb;
+  memory.fill(REGION_HIST, 0, (R + 1) << 2);
+  for (let i: i32 = 0; i < n; i++) {
+    const c = REGION_HIST + ((slotHash(load<u64>(eKey + (<usize>i << 3)), shift) >> rs) << 2);
+    store<u32>(c, load<u32>(c) + 1);
+  }
+  prefixSums(R);
   for (let i: i32 = 0; i < n; i++) {
     const k = load<u64>(eKey + (<usize>i << 3));
-    let h = slotHash(k, shift);
+    const h = slotHash(k, shift);
+    const c = REGION_HIST + ((h >> rs) << 2);
+    const at = load<u32>(c);
+    store<u32>(c, at + 1);
+    const q = recs + <usize>at * RECORD;
+    store<u64>(q, k);
+    store<i64>(q, load<i64>(eTs + (<usize>i << 3)), 8);
+    store<i32>(q, i, 24);
+    store<u32>(q, <u32>h, 28);
+  }
+  // 1. Insert keys, count rows per key; each record remembers its slot.
+  for (let r: i32 = 0; r < n; r++) {
+    const q = recs + <usize>r * RECORD;
+    const k = load<u64>(q);
+    let h = <usize>load<u32>(q, 28);
     while (true) {
       const p = slots + h * SLOT;
       const s = load<i32>(p, 8);
@@ -205,7 +234,7 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32): i3
       }
       h = (h + 1) & mask;
     }
-    store<u32>(slotOf + (<usize>i << 2), <u32>h);
+    store<u32>(q, <u32>h, 28);
   }
   // 2. Lay groups out in slot order; `end` becomes the fill cursor.
   let pos: i32 = 0;
@@ -218,16 +247,17 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32): i3
     pos += c;
   }
   // 3. Place entity rows into their groups.
-  for (let i: i32 = 0; i < n; i++) {
-    const p = slots + <usize>load<u32>(slotOf + (<usize>i << 2)) * SLOT;
+  for (let r: i32 = 0; r < n; r++) {
+    const rq = recs + <usize>r * RECORD;
+    const p = slots + <usize>load<u32>(rq, 28) * SLOT;
     const at = load<i32>(p, 12);
     store<i32>(p, at + 1, 12);
     const q = entries + <usize>at * ENTRY;
-    store<i64>(q, load<i64>(eTs + (<usize>i << 3)));
+    store<i64>(q, load<i64>(rq, 8));
     store<i64>(q, MIN, 8);
     store<i64>(q, MIN, 16);
     store<i32>(q, -1, 24);
-    store<i32>(q, i, 28);
+    store<i32>(q, load<i32>(rq, 24), 28);
   }
   // 4. Sort each group by ts.
   for (let h: usize = 0; h < cap; h++) {
@@ -238,6 +268,17 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32): i3
     if (e - s > 1) sortGroup(entries, s, e);
   }
   return OK;
+}
+
+/** Turn the first R counters of REGION_HIST into start offsets; returns the total. */
+function prefixSums(R: usize): u32 {
+  let sum: u32 = 0;
+  for (let r: usize = 0; r < R; r++) {
+    const c = load<u32>(REGION_HIST + (r << 2));
+    store<u32>(REGION_HIST + (r << 2), sum);
+    sum += c;
+  }
+  return sum;
 }
 
 /** Offer feature row idx (event ev, created cr, availability a) to the group of slot h, if its key is k. */
@@ -275,8 +316,6 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32): i3
   }
 }
 
-// Region histogram for the clustered probe (up to 2^MAX_REGION_BITS regions).
-const REGION_HIST: usize = memory.data((1 << MAX_REGION_BITS) * 4 + 16, 16);
 
 /**
  * Offer m feature rows (key, event ts, created ts) to the join state. Row j
@@ -329,13 +368,7 @@ export function pit_join_probe(work: usize, fKey: usize, fEv: usize, fCr: usize,
     const c = REGION_HIST + ((slotHash(k, shift) >> rs) << 2);
     store<u32>(c, load<u32>(c) + 1);
   }
-  let sum: u32 = 0;
-  for (let r: usize = 0; r < R; r++) {
-    const c = load<u32>(REGION_HIST + (r << 2));
-    store<u32>(REGION_HIST + (r << 2), sum);
-    sum += c;
-  }
-  const total = sum;
+  const total = prefixSums(R);
   for (let j: i32 = 0; j < m; j++) {
     const cr = load<i64>(fCr + (<usize>j << 3));
     if (filter && cr == MIN) continue;

@@ -36,12 +36,19 @@ export interface PartitionOptions {
    * equality is exact. Default false.
    */
   readonly rawKeys?: boolean;
+  /** Tuning and tests: cluster the join's hash table into 2^regionBits regions (default: about 256 KiB each). */
+  readonly regionBits?: number;
+}
+
+export interface PitJoinOutput {
+  /** Write the answers here (length = entity rows) instead of a new array, e.g. to reuse memory across calls. */
+  readonly into?: Int32Array;
 }
 
 /** Kernel memory one partition may take; the arena never grows beyond the largest partition. */
 const ARENA_BUDGET = 1024 * 2 ** 20;
-/** Kernel memory per staged entity row: staging (key, ts, row), hash table (at most 64), group entry and slot (36), result (4). */
-const BYTES_PER_ENTITY = 124;
+/** Kernel memory per staged entity row: staging (key, ts, row: 20), hash table (at most 64), group entry (32), clustered record (32), result (4). */
+const BYTES_PER_ENTITY = 152;
 /** Kernel memory per feature row of a chunk: key, event, created (24) and its clustered copy (32). */
 const BYTES_PER_CHUNK_ROW = 56;
 /** Entity rows copied in per selection call. */
@@ -53,7 +60,7 @@ const MAX_ROWS = 2 ** 31 - 1;
 
 /**
  * Partition count for a join of n entity rows with m feature rows: the
- * smallest power of two for which one partition's kernel memory (about 124
+ * smallest power of two for which one partition's kernel memory (about 152
  * bytes per entity row, plus a feature chunk) stays within a 1 GiB arena.
  * Inside a partition the kernel clusters feature rows by hash-table region,
  * so partitions only bound memory and need not fit in cache.
@@ -126,10 +133,11 @@ export function pitJoin(
   k: KernelInstance,
   entities: EntityRows,
   features: FeatureRows,
-  options: PitJoinOptions & PartitionOptions,
+  options: PitJoinOptions & PartitionOptions & PitJoinOutput,
 ): Result<Int32Array> {
   const bad = checkLengths(entities, features);
   if (bad) return err('invalid_argument', `pitJoin: ${bad}`);
+  if (options.into && options.into.length !== entities.keys.length) return err('invalid_argument', 'pitJoin: into has the wrong length');
   if (options.ttl < 0n) return err('invalid_argument', 'pitJoin: ttl must be >= 0');
   const n = entities.keys.length;
   const m = features.keys.length;
@@ -144,12 +152,12 @@ export function pitJoin(
   };
   const counts = partitionCounts(k, cols.eKey, n, bits, flags);
   if (!counts.ok) return counts;
-  const result = new Int32Array(n);
+  const result = options.into ?? new Int32Array(n);
   for (let p = 0; p < 1 << bits; p++) {
     const np = counts.value[p];
     if (np === 0) continue;
     const chunk = Math.max(1, Math.floor(options.chunkRows ?? chooseChunk(np, m)));
-    const r = k.scoped('pit_join', () => joinPartition(k, cols, n, m, np, bits, p, flags, options.ttl, chunk, result));
+    const r = k.scoped('pit_join', () => joinPartition(k, cols, n, m, np, bits, p, flags, options.ttl, chunk, options.regionBits ?? 0, result));
     if (!r.ok) return r;
   }
   return ok(result);
@@ -174,6 +182,7 @@ function joinPartition(
   flags: number,
   ttl: bigint,
   chunk: number,
+  regionBits: number,
   result: Int32Array,
 ): Result<void> {
   // 1. Select this partition's entity rows (hashing raw keys) into staging arrays.
@@ -198,7 +207,7 @@ function joinPartition(
   }
   // 2. Build the join state.
   const work = k.alloc(k.fn<Fn<[number]>>('pit_join_work_bytes')(np));
-  let r = k.check('pit_join_build', k.fn<Fn<[number, number, number, number]>>('pit_join_build')(work, sKey, sTs, np));
+  let r = k.check('pit_join_build', k.fn<Fn<[number, number, number, number, number]>>('pit_join_build')(work, sKey, sTs, np, regionBits));
   if (!r.ok) return r;
   // 3. Stream every feature chunk through the kernel.
   if (m > 0) {
@@ -308,6 +317,34 @@ function latestPartition(
   r = k.check('pit_latest_finish', k.fn<Fn<[number, number, number]>>('pit_latest_finish')(work, out, count));
   if (!r.ok) return r;
   return ok(k.i32(out, k.i32(count, 1)[0]).slice());
+}
+
+/**
+ * The entity rows that found a feature row, ordered by that feature row
+ * (stable): gathering feature columns in this order reads them front to back
+ * instead of at random. `chosen` is pitJoin's result.
+ */
+export function orderByFeatureRow(k: KernelInstance, chosen: Int32Array): Result<Uint32Array> {
+  let matched = 0;
+  for (let i = 0; i < chosen.length; i++) if (chosen[i] >= 0) matched++;
+  return k.scoped('sort_pairs_u64', () => {
+    const keys = k.alloc(8 * matched);
+    const vals = k.alloc(4 * matched);
+    const kw = k.u32(keys, 2 * matched);
+    const vw = k.u32(vals, matched);
+    let w = 0;
+    for (let i = 0; i < chosen.length; i++) {
+      const j = chosen[i];
+      if (j < 0) continue;
+      kw[2 * w] = j;
+      kw[2 * w + 1] = 0;
+      vw[w++] = i;
+    }
+    const tk = k.alloc(8 * matched);
+    const tv = k.alloc(4 * matched);
+    const r = k.check('sort_pairs_u64', k.fn<Fn<[number, number, number, number, number]>>('sort_pairs_u64')(keys, vals, matched, tk, tv));
+    return r.ok ? ok(k.u32(vals, matched).slice()) : r;
+  });
 }
 
 /**
