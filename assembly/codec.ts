@@ -135,6 +135,25 @@ function checkSchema(schema: usize, nf: i32, err: usize): i32 {
   return OK;
 }
 
+/** memory.copy, with a plain loop for the short copies rows are made of (V8 calls out for memory.copy). */
+// @ts-ignore: decorator
+@inline function copyBytes(dst: usize, src: usize, len: usize): void {
+  if (len <= 64) {
+    while (len >= 8) {
+      store<u64>(dst, load<u64>(src));
+      dst += 8;
+      src += 8;
+      len -= 8;
+    }
+    while (len > 0) {
+      store<u8>(dst++, load<u8>(src++));
+      len--;
+    }
+  } else {
+    memory.copy(dst, src, len);
+  }
+}
+
 // ---------------------------------------------------------------- parsing
 
 // The parsed row (valid after parseRow returns OK).
@@ -194,8 +213,13 @@ function checkPayload(t: u32, p: usize, len: u32): bool {
   return true;
 }
 
-/** Parse and fully validate one row against the schema; fills the p* globals. */
-function parseRow(schema: usize, nf: i32, row: usize, len: u32): i32 {
+/**
+ * Parse and validate one row against the schema; fills the p* globals. With
+ * `deep`, list payload contents are checked too; callers that walk the
+ * payloads in field order anyway pass false and call checkPayload themselves,
+ * so the first failure is the same either way.
+ */
+function parseRow(schema: usize, nf: i32, row: usize, len: u32, deep: bool): i32 {
   pField = -1;
   if (len < 1) return R_SHORT;
   if (load<u8>(row) != VERSION) return -1;
@@ -263,7 +287,7 @@ function parseRow(schema: usize, nf: i32, row: usize, len: u32): i32 {
   if (prev > varLen) return R_SHORT;
   if (prev < varLen) return R_TRAILING;
   // Payload contents, for list types.
-  if (p > 0) {
+  if (deep && p > 0) {
     let j = 0;
     prev = 0;
     for (let f = 0; f < pN; f++) {
@@ -281,8 +305,8 @@ function parseRow(schema: usize, nf: i32, row: usize, len: u32): i32 {
 }
 
 /** parseRow, turned into a status and err record. */
-function parse(schema: usize, nf: i32, row: usize, len: u32, r: i32, err: usize): i32 {
-  const reason = parseRow(schema, nf, row, len);
+function parse(schema: usize, nf: i32, row: usize, len: u32, r: i32, err: usize, deep: bool): i32 {
+  const reason = parseRow(schema, nf, row, len, deep);
   if (reason == 0) return OK;
   if (reason < 0) return fail(err, ERR_BAD_VERSION, r, -1, 0);
   if (reason == R_FIELDS) return fail(err, ERR_BAD_ARGUMENT, r, -1, R_FIELDS);
@@ -374,7 +398,7 @@ function writeEntry(t: u32, c: u32, at: usize, fpos: usize, vstart: u32, vend: u
 export function codec_decode_row(schema: usize, nf: i32, row: usize, len: u32, out: usize, aux: usize, err: usize): i32 {
   let s = checkSchema(schema, nf, err);
   if (s != OK) return s;
-  s = parse(schema, nf, row, len, 0, err);
+  s = parse(schema, nf, row, len, 0, err, true);
   if (s != OK) return s;
   store<i64>(out, pEvent);
   store<i64>(out, pCreated, 8);
@@ -409,7 +433,7 @@ export function codec_decode_field(schema: usize, nf: i32, row: usize, len: u32,
   let s = checkSchema(schema, nf, err);
   if (s != OK) return s;
   if (index < 0 || index >= nf) return fail(err, ERR_OUT_OF_RANGE, 0, index, 0);
-  s = parse(schema, nf, row, len, 0, err);
+  s = parse(schema, nf, row, len, 0, err, true);
   if (s != OK) return s;
   store<i64>(out, pEvent);
   store<i64>(out, pCreated, 8);
@@ -478,7 +502,7 @@ export function codec_plan(schema: usize, nf: i32, rows: usize, rowsLen: u32, ro
   for (let r = 0; r < n; r++) {
     const a = load<u32>(rowOffsets + (<usize>r << 2));
     const row = rows + <usize>a;
-    s = parse(schema, nf, row, load<u32>(rowOffsets + ((<usize>r + 1) << 2)) - a, r, err);
+    s = parse(schema, nf, row, load<u32>(rowOffsets + ((<usize>r + 1) << 2)) - a, r, err, false);
     if (s != OK) return s;
     let j = 0;
     let prev: u32 = 0;
@@ -486,6 +510,7 @@ export function codec_plan(schema: usize, nf: i32, rows: usize, rowsLen: u32, ro
       const t = <u32>load<u8>(schema + f);
       if (isFixed(t) || codeOf(f) != 1) continue;
       const e = endOf(j++);
+      if (!checkPayload(t, pVar + <usize>prev, e - prev)) return fail(err, ERR_TRUNCATED, r, f, R_PAYLOAD);
       const slot = load<i32>(selMap + (<usize>f << 2));
       if (slot >= 0) {
         const at = sizes + (<usize>slot << 3);
@@ -541,7 +566,7 @@ function appendVar(t: u32, d: usize, p: usize, len: u32): bool {
         shift += 7;
       }
       if (k + 2 > load<u32>(d + OUT_VALUES_CAP) || <u64>dc + <u64>l > <u64>load<u32>(d + OUT_DATA_CAP)) return false;
-      memory.copy(data + <usize>dc, p, l);
+      copyBytes(data + <usize>dc, p, l);
       dc += l;
       k++;
       store<u32>(co + (<usize>k << 2), dc);
@@ -554,7 +579,7 @@ function appendVar(t: u32, d: usize, p: usize, len: u32): bool {
   const w = isList(t) ? elemWidth(t) : 1;
   const count = len / w;
   if (<u64>cur + <u64>count > <u64>load<u32>(d + OUT_VALUES_CAP)) return false;
-  memory.copy(<usize>load<u32>(d + OUT_VALUES) + <usize>cur * w, p, len);
+  copyBytes(<usize>load<u32>(d + OUT_VALUES) + <usize>cur * w, p, len);
   store<u32>(d + OUT_CUR_VALUES, cur + count);
   return true;
 }
@@ -592,7 +617,7 @@ export function codec_decode(
   for (let r = 0; r < n; r++) {
     const a = load<u32>(rowOffsets + (<usize>r << 2));
     const row = rows + <usize>a;
-    s = parse(schema, nf, row, load<u32>(rowOffsets + ((<usize>r + 1) << 2)) - a, r, err);
+    s = parse(schema, nf, row, load<u32>(rowOffsets + ((<usize>r + 1) << 2)) - a, r, err, false);
     if (s != OK) return s;
     store<i64>(eventOut + (<usize>r << 3), pEvent);
     store<i64>(createdOut + (<usize>r << 3), pCreated);
@@ -618,7 +643,10 @@ export function codec_decode(
         continue;
       }
       let e = prev;
-      if (c == 1) e = endOf(j++);
+      if (c == 1) {
+        e = endOf(j++);
+        if (!checkPayload(t, pVar + <usize>prev, e - prev)) return fail(err, ERR_TRUNCATED, r, f, R_PAYLOAD);
+      }
       if (slot >= 0) {
         const d = cols + <usize>slot * DESC;
         store<u8>(<usize>load<u32>(d + OUT_VALID) + <usize>r, c != 0 ? 1 : 0);
@@ -681,19 +709,19 @@ function writePayload(t: u32, d: usize, r: i32, p: usize): void {
   const b = load<u32>(off, 4);
   const values = <usize>load<u32>(d + IN_VALUES);
   if (!isList(t)) {
-    memory.copy(p, values + a, b - a);
+    copyBytes(p, values + a, b - a);
   } else if (t == T_LIST + T_BOOL) {
     for (let e = a; e < b; e++) store<u8>(p++, load<u8>(values + e) != 0 ? 1 : 0);
   } else if (!isStrList(t)) {
     const w = elemWidth(t);
-    memory.copy(p, values + <usize>a * w, <usize>(b - a) * w);
+    copyBytes(p, values + <usize>a * w, <usize>(b - a) * w);
   } else {
     const data = <usize>load<u32>(d + IN_DATA);
     for (let e = a; e < b; e++) {
       const s = load<u32>(values + (<usize>e << 2));
       const x = load<u32>(values + (<usize>e << 2), 4);
       p = writeUleb(p, x - s);
-      memory.copy(p, data + s, x - s);
+      copyBytes(p, data + s, x - s);
       p += <usize>(x - s);
     }
   }
@@ -799,7 +827,7 @@ export function codec_encode(
       q += 8;
     }
     const codes = q;
-    memory.fill(codes, 0, codesLen);
+    for (let i: u32 = 0; i < codesLen; i++) store<u8>(codes + i, 0);
     q += codesLen;
     // Pass 2: codes and the fixed section.
     for (let f = 0; f < fc; f++) {
