@@ -11,7 +11,10 @@ export const APPLY_HELP = `larder apply [--repo DIR] [--expect-version N]
 
 export async function apply(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { repo: { type: 'string' }, 'expect-version': { type: 'string' } }, false);
-  if (values.help) return io.out(APPLY_HELP), EXIT_OK;
+  if (values.help) {
+    io.out(APPLY_HELP);
+    return EXIT_OK;
+  }
   let expectedVersion: number | undefined;
   if (values['expect-version'] !== undefined) {
     expectedVersion = Number(values['expect-version']);

@@ -8,7 +8,10 @@ export const DESCRIBE_HELP = `larder describe NAME [--repo DIR] [--kind KIND]
 
 export async function describe(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { repo: { type: 'string' }, kind: { type: 'string' } }, true);
-  if (values.help) return io.out(DESCRIBE_HELP), EXIT_OK;
+  if (values.help) {
+    io.out(DESCRIBE_HELP);
+    return EXIT_OK;
+  }
   const name = positionals[0];
   if (name === undefined || positionals.length > 1) throw new UsageError('describe takes one object name');
   const read = await readAppliedRegistry(io, values.repo);

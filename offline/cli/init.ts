@@ -4,16 +4,23 @@ import { driverStatsParquet } from '../repo/template/driver-stats-data.ts';
 import { driverStatsFiles, projectNameFor } from '../repo/template/driver-stats-files.ts';
 import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, UsageError } from './cli-io.ts';
 
-export const INIT_HELP = `larder init [DIR] [--project NAME] [--force]
+export const INIT_HELP = `larder init [DIR | --repo DIR] [--project NAME] [--force]
   Make a runnable feature repo in DIR (default: the current directory, which must be empty):
   larder.yaml, TypeScript definitions for a driver-statistics example, a generated Parquet
   data set (data/driver_stats.parquet) and a wrangler.toml.`;
 
 export async function init(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { project: { type: 'string' }, force: { type: 'boolean' } }, true);
-  if (values.help) return io.out(INIT_HELP), EXIT_OK;
-  if (positionals.length > 1) throw new UsageError('init takes at most one directory');
-  const dir = resolve(io.cwd, positionals[0] ?? '.');
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { repo: { type: 'string' }, project: { type: 'string' }, force: { type: 'boolean' } },
+    true,
+  );
+  if (values.help) {
+    io.out(INIT_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length + (values.repo === undefined ? 0 : 1) > 1) throw new UsageError('init takes at most one directory');
+  const dir = resolve(io.cwd, positionals[0] ?? values.repo ?? '.');
   const project = values.project ?? projectNameFor(basename(dir));
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(project)) throw new UsageError(`--project ${project}: must start with a letter and hold only letters, digits and underscores`);
 

@@ -59,7 +59,10 @@ const LISTERS: Readonly<Record<string, Lister>> = {
 
 export async function list(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { repo: { type: 'string' }, json: { type: 'boolean' } }, true);
-  if (values.help) return io.out(LIST_HELP), EXIT_OK;
+  if (values.help) {
+    io.out(LIST_HELP);
+    return EXIT_OK;
+  }
   const what = positionals[0];
   const lister = what === undefined ? undefined : LISTERS[what];
   if (lister === undefined || positionals.length > 1) {

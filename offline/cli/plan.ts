@@ -10,7 +10,10 @@ export const PLAN_HELP = `larder plan [--repo DIR] [--json]
 
 export async function plan(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { repo: { type: 'string' }, json: { type: 'boolean' } }, false);
-  if (values.help) return io.out(PLAN_HELP), EXIT_OK;
+  if (values.help) {
+    io.out(PLAN_HELP);
+    return EXIT_OK;
+  }
   const repo = await loadRepo(resolveRepo(io, values.repo));
   printIssues(io, repo.issues);
   if (!repo.ok) return EXIT_USER;

@@ -7,7 +7,10 @@ export const REGISTRY_DUMP_HELP = `larder registry-dump [--repo DIR]
 
 export async function registryDump(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { repo: { type: 'string' } }, false);
-  if (values.help) return io.out(REGISTRY_DUMP_HELP), EXIT_OK;
+  if (values.help) {
+    io.out(REGISTRY_DUMP_HELP);
+    return EXIT_OK;
+  }
   const read = await readAppliedRegistry(io, values.repo);
   if (typeof read === 'number') return read;
   io.out(serializeRegistry(read.registry).trimEnd());

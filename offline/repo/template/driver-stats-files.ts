@@ -123,6 +123,7 @@ migrations_dir = "node_modules/larder/src/stores/d1/migrations"
     'worker/index.ts': `// The Worker entry of this repo: larder's Worker.
 export { default } from 'larder/worker';
 `,
+    'package.json': `${JSON.stringify({ name: project.replace(/_/g, '-').toLowerCase(), private: true, type: 'module' }, null, 2)}\n`,
     '.gitignore': `data/online.db
 data/registry.json.lock
 .wrangler/
