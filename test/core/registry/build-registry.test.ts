@@ -99,6 +99,18 @@ describe('buildRegistry', () => {
     expect(r.objects.entities.find((e) => e.name === 'rider')?.joinKeys).toEqual([{ name: 'rider', valueType: 'string' }]);
   });
 
+  it('keys a view on every join key of its entities, in entity order', () => {
+    const specs = edit('fv', () => ({ entities: ['trip', 'driver'] }));
+    specs.push({ kind: 'entity', name: 'trip', joinKeys: [{ name: 'city', valueType: 'string' }, { name: 'day', valueType: 'int32' }] });
+    const r = buildRegistry(sourced(specs), { now: NOW });
+    expect(r.issues).toEqual([]);
+    expect(r.objects.featureViews[0]?.entityColumns).toEqual([
+      { name: 'city', dtype: 'string' },
+      { name: 'day', dtype: 'int32' },
+      { name: 'driver_id', dtype: 'int64' },
+    ]);
+  });
+
   const cases: [string, DefinitionSpec[], ValidationCode, string, string | undefined, Map<string, SourceSchemaResult>?][] = [
     ['a bad dtype', edit('fv', (s) => ({ schema: [{ name: 'conv_rate', dtype: 'Float33' }] })), 'invalid_dtype', 'fv', 'schema[0].dtype'],
     ['a bad list dtype', edit('req', () => ({ schema: [{ name: 'v', dtype: 'list<float16>' }] })), 'invalid_dtype', 'req', 'schema[0].dtype'],
