@@ -546,6 +546,32 @@ export function codec_plan(schema: usize, nf: i32, rows: usize, rowsLen: u32, ro
   return OK;
 }
 
+/** Store row r's value of a fixed field, given (type << 2) | code and its payload, into a column. */
+// @ts-ignore: decorator
+@inline function putFixed(tc: u32, src: usize, v: usize, r: usize): void {
+  switch (tc) {
+    case (T_BOOL << 2) | 2: store<u8>(v + r, 1); break;
+    case T_BOOL << 2:
+    case (T_BOOL << 2) | 1: store<u8>(v + r, 0); break;
+    case (T_INT32 << 2) | 1: store<i32>(v + (r << 2), <i32>load<i8>(src)); break;
+    case (T_INT32 << 2) | 2: store<i32>(v + (r << 2), <i32>load<i16>(src)); break;
+    case (T_INT32 << 2) | 3:
+    case (T_FLOAT32 << 2) | 1: store<u32>(v + (r << 2), load<u32>(src)); break;
+    case T_INT32 << 2:
+    case T_FLOAT32 << 2:
+    case (T_FLOAT32 << 2) | 2: store<u32>(v + (r << 2), 0); break;
+    case (T_INT64 << 2) | 1:
+    case (T_UNIX_TS << 2) | 1: store<i64>(v + (r << 3), <i64>load<i8>(src)); break;
+    case (T_INT64 << 2) | 2:
+    case (T_UNIX_TS << 2) | 2: store<i64>(v + (r << 3), <i64>load<i32>(src)); break;
+    case (T_INT64 << 2) | 3:
+    case (T_UNIX_TS << 2) | 3:
+    case (T_FLOAT64 << 2) | 1: store<u64>(v + (r << 3), load<u64>(src)); break;
+    case (T_FLOAT64 << 2) | 2: store<f64>(v + (r << 3), <f64>load<f32>(src)); break;
+    default: store<u64>(v + (r << 3), 0); // null int64/unix_ts/float64, float64 +0.0
+  }
+}
+
 /** Append one variable payload to output column `d` (cursors in the descriptor). */
 function appendVar(t: u32, d: usize, p: usize, len: u32): bool {
   const cur = load<u32>(d + OUT_CUR_VALUES);
@@ -632,12 +658,7 @@ export function codec_decode(
         if (slot >= 0) {
           const d = cols + <usize>slot * DESC;
           store<u8>(<usize>load<u32>(d + OUT_VALID) + <usize>r, c != 0 ? 1 : 0);
-          const bits = c != 0 ? fixedBits(t, c, fpos) : 0;
-          const v = <usize>load<u32>(d + OUT_VALUES);
-          const w = elemWidth(t);
-          if (w == 8) store<u64>(v + (<usize>r << 3), bits);
-          else if (w == 4) store<u32>(v + (<usize>r << 2), <u32>bits);
-          else store<u8>(v + <usize>r, <u8>bits);
+          putFixed((t << 2) | c, fpos, <usize>load<u32>(d + OUT_VALUES), <usize>r);
         }
         fpos += <usize>load<u8>(WIDTH + (<usize>t << 2) + c);
         continue;

@@ -2,9 +2,11 @@
 // kernel's error records, and UTF-8 decoding tuned for short strings.
 import { err, type Result } from '../core/errors.ts';
 import type { KernelInstance } from './instance.ts';
+import { NULL_TS } from './pit-join.ts';
 import { statusError } from './status.ts';
 
-export const NULL_CREATED = -(2n ** 63n);
+/** The null created timestamp (i64 min), shared with the pit-join kernel. */
+export const NULL_CREATED = NULL_TS;
 export const DESC_WORDS = 8; // mirrors DESC / 4 in assembly/codec.ts
 export const ENTRY_BYTES = 16; // mirrors ENTRY in assembly/codec.ts
 
