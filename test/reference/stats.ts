@@ -138,7 +138,7 @@ export function bytesKey(b: Uint8Array): string {
   let s = keys.get(b);
   if (s === undefined) {
     s = '';
-    for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+    for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
     keys.set(b, s);
   }
   return s;
