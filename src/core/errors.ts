@@ -21,7 +21,10 @@ export type FsErrorCode =
   | 'missing_entity_column'
   | 'invalid_entity_value'
   | 'payload_too_large'
-  | 'limit_exceeded';
+  | 'limit_exceeded'
+  | 'invalid_rows'
+  | 'transformation_unavailable'
+  | 'transformation_failed';
 
 export interface FsError {
   readonly code: FsErrorCode;

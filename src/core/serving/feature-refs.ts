@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../errors.ts';
 import type { Field } from '../schema/field.ts';
 import type { FeatureView } from '../schema/feature-view.ts';
 import type { OnDemandFeatureView } from '../schema/on-demand-feature-view.ts';
-import type { RegistryDocument } from '../schema/registry-document.ts';
+import type { RegistryIndex } from '../registry/registry-index.ts';
 
 /**
  * Resolving what a caller asked for (`view:feature` references or a feature
@@ -67,13 +67,13 @@ function parseRefs(refs: readonly string[]): Result<Wanted[]> {
 export type FeatureSelection = { readonly features: readonly string[] } | { readonly featureService: string };
 
 export function resolveFeatures(
-  registry: RegistryDocument,
+  registry: RegistryIndex,
   selection: FeatureSelection,
   fullFeatureNames: boolean,
 ): Result<ResolvedRequest> {
   let wanted: Wanted[];
   if ('featureService' in selection) {
-    const svc = registry.featureServices.find((s) => s.name === selection.featureService);
+    const svc = registry.featureServices.get(selection.featureService);
     if (!svc)
       return err('unknown_feature_service', `unknown feature service "${selection.featureService}"`, {
         featureService: selection.featureService,
@@ -91,8 +91,8 @@ export function resolveFeatures(
   const outputNames: string[] = [];
   const seen = new Map<string, string>();
   for (const w of wanted) {
-    const fv = registry.featureViews.find((v) => v.name === w.viewName);
-    const odfv = fv ? undefined : registry.onDemandFeatureViews.find((v) => v.name === w.viewName);
+    const fv = registry.featureViews.get(w.viewName);
+    const odfv = fv ? undefined : registry.onDemandFeatureViews.get(w.viewName);
     if (!fv && !odfv) return err('unknown_feature_view', `unknown feature view "${w.viewName}"`, { featureView: w.viewName });
     const fields: readonly Field[] = (fv ?? odfv)!.features;
     const displayName = w.alias ?? w.viewName;

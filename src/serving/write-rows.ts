@@ -1,0 +1,159 @@
+import { err, ok, type Result } from '../core/errors.ts';
+import type { EncodedRow, EntityKeyRef, WriteSummary } from '../core/online-store.ts';
+import type { FeatureView } from '../core/schema/feature-view.ts';
+import { encodeValueRows, type FeatureValue, type RowValues } from '../kernel/codec.ts';
+import { NULL_TS } from '../kernel/pit-join.ts';
+import type { ServingContext } from './context.ts';
+import { viewEntityKeys, type EntityColumns } from './entity-keys.ts';
+import { toFeatureValue, toMicros } from './feature-values.ts';
+import { decodeSections, encodeSections, type Section } from './precomputed.ts';
+import { viewTimestampColumns } from './view-columns.ts';
+import { serviceTable, viewFieldTypes, viewTable } from './view-table.ts';
+
+export interface RowIssue {
+  readonly row: number;
+  readonly column: string;
+  readonly message: string;
+}
+
+const MAX_ISSUES = 20;
+
+/** Rows for one view, parsed and checked, ready to encode. */
+export interface ParsedRows {
+  readonly view: FeatureView;
+  readonly rows: number;
+  readonly keys: EntityKeyRef[];
+  readonly values: RowValues[];
+}
+
+/** Number of rows of a columnar frame; an error when columns differ in length. */
+export function frameRows(df: EntityColumns): Result<number> {
+  const cols = Object.entries(df);
+  if (cols.length === 0) return err('invalid_request', 'no columns given');
+  const n = cols[0][1].length;
+  for (const [name, col] of cols)
+    if (!Array.isArray(col) || col.length !== n)
+      return err('invalid_request', `column "${name}" has ${Array.isArray(col) ? col.length : 'no'} values, expected ${n}`, { column: name });
+  return ok(n);
+}
+
+/**
+ * Validate a columnar frame against a view: join keys, the event (and
+ * optional created) timestamp column, and every feature with its dtype. An
+ * invalid frame is refused whole, naming the offending rows and columns.
+ */
+export function parseViewRows(ctx: ServingContext, view: FeatureView, df: EntityColumns): Result<ParsedRows> {
+  const n = frameRows(df);
+  if (!n.ok) return n;
+  const rows = n.value;
+  const ts = viewTimestampColumns(ctx.registry, view);
+  const issues: RowIssue[] = [];
+  const need = (column: string) => {
+    if (df[column] === undefined) issues.push({ row: -1, column, message: 'column is missing' });
+    return df[column];
+  };
+  const eventCol = df[ts.event] !== undefined ? ts.event : df.event_timestamp !== undefined ? 'event_timestamp' : ts.event;
+  const events = need(eventCol);
+  const created = ts.created !== null ? df[ts.created] : undefined;
+  const features = view.features.map((f) => need(f.name));
+  for (const jk of view.entityColumns) need(jk.name);
+  if (issues.length > 0) return err('invalid_rows', describe(view, issues), { featureView: view.name, issues });
+
+  const values: RowValues[] = new Array(rows);
+  for (let r = 0; r < rows && issues.length < MAX_ISSUES; r++) {
+    const eventTs = toMicros(events![r]);
+    if (eventTs === null) issues.push({ row: r, column: eventCol, message: 'event timestamp missing or not a timestamp' });
+    const c = created?.[r];
+    const createdTs = c === null || c === undefined ? null : toMicros(c);
+    if (c !== null && c !== undefined && createdTs === null)
+      issues.push({ row: r, column: ts.created!, message: 'created timestamp is not a timestamp' });
+    const vals: FeatureValue[] = new Array(view.features.length);
+    for (let f = 0; f < view.features.length; f++) {
+      const field = view.features[f];
+      const v = toFeatureValue(field.dtype, features[f]![r]);
+      if (v === undefined) {
+        issues.push({ row: r, column: field.name, message: `${JSON.stringify(features[f]![r]) ?? String(features[f]![r])} is not a valid ${field.dtype}` });
+        vals[f] = null;
+      } else vals[f] = v;
+    }
+    values[r] = { eventTs: BigInt(eventTs ?? 0), createdTs: createdTs === null ? null : BigInt(createdTs), values: vals };
+  }
+  if (issues.length > 0) return err('invalid_rows', describe(view, issues), { featureView: view.name, issues });
+  const keys = viewEntityKeys(ctx.kernel, view, df, rows);
+  if (!keys.ok) return err('invalid_rows', keys.error.message, { featureView: view.name, issues: [keys.error.details] });
+  return ok({ view, rows, keys: keys.value, values });
+}
+
+function describe(view: FeatureView, issues: readonly RowIssue[]): string {
+  const first = issues[0];
+  const where = first.row < 0 ? `column "${first.column}"` : `row ${first.row}, column "${first.column}"`;
+  return `rows for feature view "${view.name}" are invalid: ${where}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
+}
+
+/** Encode parsed rows with the kernel codec into store rows. */
+export function encodeParsedRows(ctx: ServingContext, parsed: ParsedRows): Result<EncodedRow[]> {
+  const enc = encodeValueRows(ctx.kernel, viewFieldTypes(parsed.view), parsed.values);
+  if (!enc.ok) return enc;
+  const { data, offsets } = enc.value;
+  const out: EncodedRow[] = new Array(parsed.rows);
+  for (let r = 0; r < parsed.rows; r++) {
+    const v = parsed.values[r];
+    out[r] = {
+      ...parsed.keys[r],
+      eventTs: Number(v.eventTs),
+      createdTs: v.createdTs === null || v.createdTs === undefined ? Number(NULL_TS) : Number(v.createdTs),
+      value: data.slice(offsets[r], offsets[r + 1]),
+    };
+  }
+  return ok(out);
+}
+
+/**
+ * Write encoded rows of a view to the online store (newer wins), then
+ * refresh every precomputed feature service that projects the view, for the
+ * entities the write touched.
+ */
+export async function writeEncodedRows(ctx: ServingContext, view: FeatureView, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
+  const w = await ctx.online.write(ctx.project, viewTable(view), rows);
+  if (!w.ok) return w;
+  for (const svc of ctx.registry.featureServices.values()) {
+    if (!svc.precompute) continue;
+    const idx = svc.projections.findIndex((p) => p.view === view.name);
+    if (idx < 0) continue;
+    const r = await refreshPrecomputed(ctx, svc.name, svc.projections.length, idx, rows);
+    if (!r.ok) return r;
+  }
+  return w;
+}
+
+async function refreshPrecomputed(ctx: ServingContext, service: string, sections: number, idx: number, rows: readonly EncodedRow[]): Promise<Result<void>> {
+  const table = serviceTable(service);
+  const current = await ctx.online.read(ctx.project, table, rows);
+  if (!current.ok) return current;
+  const now = ctx.now();
+  const out: EncodedRow[] = [];
+  rows.forEach((row, i) => {
+    const stored = current.value[i];
+    const secs: Section[] = (stored && decodeSections(stored.value, sections)) || Array.from({ length: sections }, () => ({ eventTs: 0, createdTs: 0, row: null }));
+    const prev = secs[idx];
+    if (prev.row && (prev.eventTs > row.eventTs || (prev.eventTs === row.eventTs && prev.createdTs > row.createdTs))) return;
+    secs[idx] = { eventTs: row.eventTs, createdTs: row.createdTs, row: row.value };
+    const eventTs = Math.max(...secs.map((s) => (s.row ? s.eventTs : -Infinity)));
+    out.push({ entityKey: row.entityKey, keyHash: row.keyHash, eventTs, createdTs: Math.max(now, (stored?.createdTs ?? 0) + 1), value: encodeSections(secs) });
+  });
+  if (out.length === 0) return ok(undefined);
+  const w = await ctx.online.write(ctx.project, table, out);
+  return w.ok ? ok(undefined) : w;
+}
+
+/** Parse, encode and write a columnar frame for one view (`/write-to-online-store`, push). */
+export async function writeViewFrame(ctx: ServingContext, viewName: string, df: EntityColumns): Promise<Result<WriteSummary & { rows: number }>> {
+  const view = ctx.registry.featureViews.get(viewName);
+  if (!view) return err('unknown_feature_view', `unknown feature view "${viewName}"`, { featureView: viewName });
+  const parsed = parseViewRows(ctx, view, df);
+  if (!parsed.ok) return parsed;
+  const enc = encodeParsedRows(ctx, parsed.value);
+  if (!enc.ok) return enc;
+  const w = await writeEncodedRows(ctx, view, enc.value);
+  return w.ok ? ok({ ...w.value, rows: parsed.value.rows }) : w;
+}
