@@ -22,7 +22,11 @@ export async function openRegistryStore(repoDir: string, config: RegistryConfig)
     return { store: new FileRegistryStore(resolve(repoDir, config.path)), where: config.path, close: async () => undefined };
   }
   const { getPlatformProxy } = await import('wrangler');
-  const proxy = await getPlatformProxy<Record<string, unknown>>({ configPath: resolve(repoDir, 'wrangler.toml') });
+  const proxy = await getPlatformProxy<Record<string, unknown>>({
+    configPath: resolve(repoDir, 'wrangler.toml'),
+    // The state `wrangler dev --local` uses when run in the repo, wherever larder runs from.
+    persist: { path: resolve(repoDir, '.wrangler/state/v3') },
+  });
   const binding = proxy.env[config.binding];
   if (binding === undefined) {
     await proxy.dispose();

@@ -24,7 +24,10 @@ describe('larder apply with a D1 registry (local wrangler state)', () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^error\[store_unavailable\]: .*no such table: registry.*wrangler d1 migrations apply/);
 
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: join(repo, 'wrangler.toml') });
+    const proxy = await getPlatformProxy<{ DB: D1Database }>({
+      configPath: join(repo, 'wrangler.toml'),
+      persist: { path: join(repo, '.wrangler/state/v3') },
+    });
     const sql = (await readFile(MIGRATION, 'utf8')).replace(/--.*$/gm, '').replace(/\s+/g, ' ');
     await proxy.env.DB.exec(sql.trim());
     await proxy.dispose();
