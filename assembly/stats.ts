@@ -34,7 +34,8 @@
 // sign, collapsing the smallest magnitudes when the range is wider than
 // gamma^2048 (~6e17). Bucket i holds magnitudes in (gamma^(i-1), gamma^i];
 // the state is a function of the multiset of values only, so merging is
-// exact. Top values: Misra-Gries over value hashes with k counters; every
+// exact. Top values: Misra-Gries over value hashes with k counters (a
+// partition is first counted in up to 8192 counters, then cut to k); every
 // reported count c satisfies c <= true count <= c + error bound, and the
 // bound is at most (non-null values - sum of counts) / (k + 1).
 //
@@ -791,10 +792,19 @@ const E_FIXED: usize = 27; // hash, count, row, u16 sample length, u8 truncated
 const SAMPLE_MAX: i32 = 128;
 const CAP_MAX: i32 = 4096;
 
-// Misra-Gries working table (host scratch): k entries of
+// Misra-Gries working table (host scratch): W entries of
 // {u64 hash, u64 count, u32 row}, then an open-addressing index of T slots
-// (i32 entry + 1; 0 = empty), T = power of two >= 2k.
+// (i32 entry + 1; 0 = empty), T = power of two >= 2W. A partition streams
+// through W = max(k, min(n, MG_WORK)) counters, so columns with up to
+// MG_WORK distinct values per partition are counted exactly; the table is
+// then cut to k counters by subtracting the (k+1)-th largest count (the
+// Misra-Gries merge rule), which keeps (k + 1) * error <= n - sum(counts).
 const MG_ENTRY: usize = 24;
+const MG_WORK: i32 = 8192;
+
+function workCapacity(k: i32, n: i32): i32 {
+  return max(k, min(n, MG_WORK));
+}
 
 function indexSlots(k: i32): i32 {
   let t = 16;
@@ -802,10 +812,11 @@ function indexSlots(k: i32): i32 {
   return t;
 }
 
-/** Bytes of string scratch for capacity k (build) — merges need 2 * (aLen + bLen) + 64. */
-export function stats_string_scratch_bound(k: i32): i32 {
-  if (k < 1 || k > CAP_MAX) return -1;
-  return <i32>(<usize>k * MG_ENTRY + (<usize>indexSlots(k) << 2) + 4 * 72);
+/** Bytes of string scratch for capacity k and n rows (build); merges need 2 * (aLen + bLen) + 64. */
+export function stats_string_scratch_bound(k: i32, n: i32): i32 {
+  if (k < 1 || k > CAP_MAX || n < 0) return -1;
+  let w = workCapacity(k, n);
+  return <i32>(<usize>w * MG_ENTRY + (<usize>indexSlots(w) << 2));
 }
 
 /** Upper bound of a string state's size for precision p and capacity k. */
@@ -859,7 +870,7 @@ export function stats_string(
   if (vs != OK) return vs;
   if (!inMemory(offsets, (<u64>n + 1) << 2) || !inMemory(data, <u64>dataLen) || !inMemory(scratch, <u64>scratchCap) ||
       !inMemory(out, <u64>outCap) || !inMemory(outLen, 4)) return ERR_OUT_OF_RANGE;
-  if (scratchCap < stats_string_scratch_bound(k)) return ERR_BAD_ARGUMENT;
+  if (scratchCap < stats_string_scratch_bound(k, n)) return ERR_BAD_ARGUMENT;
   let regsBytes = <usize>1 << p;
   if (<usize>outCap < S_HEADER + regsBytes) return ERR_BAD_ARGUMENT;
   // Offsets: non-decreasing, within data.
@@ -875,9 +886,10 @@ export function stats_string(
   let regs = out + S_HEADER;
   memory.fill(out, 0, S_HEADER + regsBytes);
   let tab = scratch;
-  let t = indexSlots(k);
+  let wk = workCapacity(k, n);
+  let t = indexSlots(wk);
   let mask = t - 1;
-  let index = scratch + <usize>k * MG_ENTRY;
+  let index = scratch + <usize>wk * MG_ENTRY;
   memory.fill(index, 0, <usize>t << 2);
   let size = 0;
   let mgError: u64 = 0;
@@ -910,7 +922,7 @@ export function stats_string(
     if (found >= 0) {
       let a = tab + <usize>found * MG_ENTRY + 8;
       store<u64>(a, load<u64>(a) + 1);
-    } else if (size < k) {
+    } else if (size < wk) {
       let a = tab + <usize>size * MG_ENTRY;
       store<u64>(a, h);
       store<u64>(a, 1, 8);
@@ -939,6 +951,13 @@ export function stats_string(
   let order = index;
   for (let e = 0; e < size; e++) store<u32>(order + (<usize>e << 2), <u32>e);
   sortEntries(tab, MG_ENTRY, order, size);
+  // Cut to k counters: subtract the (k+1)-th largest count.
+  let cut: u64 = 0;
+  if (size > k) cut = load<u64>(tab + <usize>load<u32>(order + (<usize>k << 2)) * MG_ENTRY, 8);
+  let kept = 0;
+  while (kept < size && kept < k && load<u64>(tab + <usize>load<u32>(order + (<usize>kept << 2)) * MG_ENTRY, 8) > cut) kept++;
+  size = kept;
+  mgError += cut;
   let total = S_HEADER + regsBytes;
   for (let j = 0; j < size; j++) {
     let a = tab + <usize>load<u32>(order + (<usize>j << 2)) * MG_ENTRY;
@@ -956,7 +975,7 @@ export function stats_string(
     let len = load<i32>(offsets + (<usize>(row + 1) << 2)) - o;
     let sl = sampleLength(data + <usize>o, len);
     store<u64>(q, load<u64>(a));
-    store<u64>(q, load<u64>(a, 8), 8);
+    store<u64>(q, load<u64>(a, 8) - cut, 8);
     store<u64>(q, <u64>(rowOffset + <f64>row), 16);
     store<u16>(q, <u16>sl, 24);
     store<u8>(q, len > sl ? 1 : 0, 26);

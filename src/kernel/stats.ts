@@ -390,7 +390,7 @@ export function stringStats(
     if (!v.ok) return v;
     const op = k.copyIn(column.offsets);
     const dp = k.copyIn(column.data);
-    const scratchBytes = k.fn<I32Fn>('stats_string_scratch_bound')(cap);
+    const scratchBytes = k.fn<I32Fn>('stats_string_scratch_bound')(cap, n);
     const outBytes = k.fn<I32Fn>('stats_string_bound')(p, cap);
     const scratch = k.alloc(scratchBytes);
     const out = k.alloc(outBytes);

@@ -612,6 +612,35 @@ describe(`stats kernel (${runtime})`, () => {
     expect(z.reduce((a, x) => a + x * x, 0) / z.length).toBeLessThan(2);
   });
 
+  it('keeps the top-value guarantees when partitions overflow the 8192-counter working table', async () => {
+    const k = await testKernel();
+    const r = rng(31337);
+    const acc: DistinctErrors = { z: [] };
+    const hashes = new Map<string, bigint>();
+    let overflowed = 0;
+    for (let c = 0; c < 6; c++) {
+      const n = r.int(20_000, 40_000);
+      const vocab = Array.from({ length: r.pick([10_000, 30_000]) }, (_, i) => encoder.encode(`v${i}-${r.int(0, 99)}`));
+      const skew = r.pick([1.5, 3]);
+      const nulls = makeNulls(r, n);
+      const col = column(Array.from({ length: n }, () => vocab[Math.floor(vocab.length * r.next() ** skew)]), nulls);
+      const topCapacity = r.pick([16, 256, 4096]);
+      const opts = { hllPrecision: 12, topCapacity };
+      const ctx = () => `large case ${c} (n=${n}, k=${topCapacity})`;
+      const ref = stringReference(col.values);
+      if (ref.distinct > 8192) overflowed++;
+      const whole = must(stringStats(k, col, nulls.slice(0, n), opts));
+      checkString(must(finalizeString(k, whole, { topK: topCapacity })), ref, col, acc, hashes, () => `${ctx()} whole`);
+      const cs = cuts(r, n);
+      const parts = cs.slice(0, -1).map((s, i) =>
+        must(stringStats(k, { offsets: col.offsets.subarray(s, cs[i + 1] + 1), data: col.data }, nulls.slice(s, cs[i + 1]), { ...opts, rowOffset: s })),
+      );
+      const merged = mergeRandomly(r, parts, (a, b) => must(mergeStringStats(k, a, b)));
+      checkString(must(finalizeString(k, merged, { topK: topCapacity })), ref, col, acc, hashes, () => `${ctx()} merged`);
+    }
+    expect(overflowed).toBeGreaterThanOrEqual(2);
+  });
+
   it('rejects corrupt state blobs with an error value, never a trap', async () => {
     const k = await testKernel();
     const r = rng(99);
