@@ -24,7 +24,10 @@ export type FsErrorCode =
   | 'limit_exceeded'
   | 'invalid_rows'
   | 'transformation_unavailable'
-  | 'transformation_failed';
+  | 'transformation_failed'
+  | 'unsupported'
+  | 'unsupported_media_type'
+  | 'invalid_json';
 
 export interface FsError {
   readonly code: FsErrorCode;

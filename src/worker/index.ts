@@ -1,19 +1,59 @@
 // Cloudflare composition root: the only place that knows about Env bindings
-// and imports the compiled kernel module.
-import { Hono } from 'hono';
+// and imports the compiled kernel module (Workers refuse runtime compilation).
 import kernelModule from '../../build/kernel.wasm';
-import { loadKernel } from '../kernel/index.ts';
+import { loadKernel } from '../kernel/instance.ts';
+import type { OnDemandFn } from '../serving/context.ts';
+import { D1OnlineStore } from '../stores/d1/d1-online-store.ts';
+import { KvOnlineStore } from '../stores/kv/kv-online-store.ts';
+import { CachedRegistry } from '../stores/registry/cached-registry.ts';
+import { D1RegistryStore } from '../stores/registry/d1-registry-store.ts';
+import { KvRegistryStore } from '../stores/registry/kv-registry-store.ts';
+import { createApp } from './app.ts';
+import type { Limits } from './limits.ts';
 
 export interface Env {
   ONLINE_KV: KVNamespace;
   DB: D1Database;
+  /** The project whose registry and features this Worker serves (larder.yaml `project`). */
+  LARDER_PROJECT?: string;
+  /** `kv` (default) or `d1`. */
+  LARDER_ONLINE_STORE?: string;
+  /** `d1` (default) or `kv`. */
+  LARDER_REGISTRY_STORE?: string;
+  /** Seconds the registry is cached per isolate (default 10). */
+  LARDER_REGISTRY_CACHE_SECONDS?: string;
 }
 
-const app = new Hono<{ Bindings: Env }>();
+export interface WorkerOptions {
+  /** On-demand transformations by `${module}#${function}`, as the registry names them. */
+  readonly transforms?: Readonly<Record<string, OnDemandFn>>;
+  readonly limits?: Partial<Limits>;
+}
 
-app.get('/health', async (c) => {
-  const kernel = await loadKernel(kernelModule);
-  return c.json({ status: 'ok', kernel: { memoryBytes: kernel.memoryBytes } });
-});
+/**
+ * Build the larder Worker. A feature repo's own Worker entry passes its
+ * on-demand transformations, so the edge runs the same functions as
+ * historical retrieval:
+ *
+ *   import { createWorker } from 'larder/worker';
+ *   import { convRatePlusValues } from '../transforms.ts';
+ *   export default createWorker({ transforms: { 'transforms.ts#convRatePlusValues': convRatePlusValues } });
+ */
+export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> {
+  const transforms = new Map(Object.entries(options.transforms ?? {}));
+  let cached: { env: Env; app: ReturnType<typeof createApp> } | undefined;
+  const appFor = (env: Env) => {
+    if (cached?.env === env) return cached.app;
+    const project = env.LARDER_PROJECT ?? 'default';
+    const registryStore = env.LARDER_REGISTRY_STORE === 'kv' ? new KvRegistryStore(env.ONLINE_KV) : new D1RegistryStore(env.DB);
+    const registry = new CachedRegistry(registryStore, project, { ttlMs: Number(env.LARDER_REGISTRY_CACHE_SECONDS ?? 10) * 1000 });
+    const online = env.LARDER_ONLINE_STORE === 'd1' ? new D1OnlineStore(env.DB) : new KvOnlineStore(env.ONLINE_KV);
+    const app = createApp({ project, kernel: () => loadKernel(kernelModule), registry, online, transforms, limits: options.limits });
+    cached = { env, app };
+    return app;
+  };
+  return { fetch: (req, env, ctx) => appFor(env).fetch(req, env, ctx) };
+}
 
-export default app;
+export { createApp } from './app.ts';
+export default createWorker();

@@ -1,0 +1,191 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { err, ok, type FsError, type Result } from '../core/errors.ts';
+import type { OnlineStore } from '../core/online-store.ts';
+import type { RegistryIndex } from '../core/registry/registry-index.ts';
+import type { KernelInstance } from '../kernel/instance.ts';
+import type { OnDemandFn, ServingContext } from '../serving/context.ts';
+import { getOnlineFeatures } from '../serving/online-features.ts';
+import { writeViewFrame } from '../serving/write-rows.ts';
+import { errorResponse } from './error-handler.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { toFeastResponse } from './routes/online-features.ts';
+import { pushOnline } from './routes/push.ts';
+import { REGISTRY_LISTS, registrySummary, type RegistryListPath } from './routes/registry.ts';
+import { wireSchemas } from './wire-schemas.ts';
+
+/** What the app needs; each runtime's composition root builds it. */
+export interface AppDeps {
+  readonly project: string;
+  readonly kernel: () => Promise<KernelInstance>;
+  readonly registry: { get(): Promise<Result<RegistryIndex | null>> };
+  readonly online: OnlineStore;
+  readonly transforms?: ReadonlyMap<string, OnDemandFn>;
+  readonly limits?: Partial<Limits>;
+  /** epoch µs */
+  readonly now?: () => number;
+}
+
+const fail = (c: Context, e: FsError) => errorResponse(c, e);
+
+/**
+ * The larder HTTP API: Feast-compatible online serving and writes, registry
+ * discovery, and an OpenAPI document generated from the same zod schemas
+ * that validate requests. Pure routing over the serving core: no runtime
+ * globals, so the Worker and `larder serve` on Node run the same app.
+ */
+export function createApp(deps: AppDeps) {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const S = wireSchemas(limits);
+  const now = deps.now ?? (() => Date.now() * 1000);
+  const transforms = deps.transforms ?? new Map();
+
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success)
+        return fail(c, { code: 'invalid_request', message: 'request body does not match the schema', details: z.flattenError(result.error) });
+    },
+  });
+
+  app.onError((e, c) => {
+    if (e instanceof HTTPException && e.status === 400) return fail(c, { code: 'invalid_json', message: 'request body is not valid JSON' });
+    if (e instanceof HTTPException && e.status < 500) return fail(c, { code: 'invalid_request', message: e.message });
+    console.error('larder: unhandled error', e);
+    return fail(c, { code: 'kernel_failed', message: 'internal error' });
+  });
+  app.notFound((c) => fail(c, { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }));
+
+  const jsonBody: MiddlewareHandler = async (c, next) => {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/json\b/i.test(type))
+      return fail(c, { code: 'unsupported_media_type', message: `expected Content-Type application/json, got "${type || 'none'}"` });
+    await next();
+  };
+  const limitBody = bodyLimit({
+    maxSize: limits.maxBodyBytes,
+    onError: (c) => fail(c, { code: 'payload_too_large', message: `request body exceeds ${limits.maxBodyBytes} bytes` }),
+  });
+  app.use('/get-online-features', limitBody, jsonBody);
+  app.use('/push', limitBody, jsonBody);
+  app.use('/write-to-online-store', limitBody, jsonBody);
+
+  async function context(): Promise<Result<ServingContext>> {
+    const reg = await deps.registry.get();
+    if (!reg.ok) return reg;
+    if (reg.value === null)
+      return err('not_found', `no registry has been applied for project "${deps.project}": run larder apply`, { project: deps.project });
+    let kernel: KernelInstance;
+    try {
+      kernel = await deps.kernel();
+    } catch (e) {
+      return err('kernel_failed', `kernel failed to load: ${(e as Error).message}`);
+    }
+    return ok({ project: deps.project, kernel, registry: reg.value, online: deps.online, transforms, now });
+  }
+
+  const errors = {
+    400: { description: 'Invalid request', content: { 'application/json': { schema: S.ErrorResponse } } },
+    404: { description: 'Unknown view, feature, service or source', content: { 'application/json': { schema: S.ErrorResponse } } },
+    413: { description: 'Body or limits exceeded', content: { 'application/json': { schema: S.ErrorResponse } } },
+    422: { description: 'Rows do not match the schema', content: { 'application/json': { schema: S.ErrorResponse } } },
+    503: { description: 'Store unavailable', content: { 'application/json': { schema: S.ErrorResponse } } },
+  };
+
+  app.get('/health', (c) => c.json({ status: 'ok', project: deps.project }));
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/get-online-features',
+      summary: 'Read the latest feature values for entities (Feast-compatible)',
+      request: { body: { content: { 'application/json': { schema: S.GetOnlineFeaturesRequest } }, required: true } },
+      responses: { 200: { description: 'Column-oriented feature values', content: { 'application/json': { schema: S.GetOnlineFeaturesResponse } } }, ...errors },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const rows = Object.values(body.entities)[0]?.length ?? 0;
+      if (rows > limits.maxEntityRows)
+        return fail(c, { code: 'limit_exceeded', message: `at most ${limits.maxEntityRows} entity rows per request` }) as never;
+      const ctx = await context();
+      if (!ctx.ok) return fail(c, ctx.error) as never;
+      const r = await getOnlineFeatures(ctx.value, {
+        selection: body.feature_service !== undefined ? { featureService: body.feature_service } : { features: body.features! },
+        entities: body.entities,
+        requestContext: body.request_context,
+        fullFeatureNames: body.full_feature_names,
+        includeStale: body.include_stale,
+      });
+      if (!r.ok) return fail(c, r.error) as never;
+      return c.json(toFeastResponse(r.value), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/write-to-online-store',
+      summary: "Write rows of one feature view to the online store (newer values win)",
+      request: { body: { content: { 'application/json': { schema: S.WriteToOnlineStoreRequest } }, required: true } },
+      responses: { 200: { description: 'Rows written', content: { 'application/json': { schema: S.WriteResponse } } }, ...errors },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const ctx = await context();
+      if (!ctx.ok) return fail(c, ctx.error) as never;
+      const r = await writeViewFrame(ctx.value, body.feature_view_name, body.df);
+      if (!r.ok) return fail(c, r.error) as never;
+      return c.json(r.value, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/push',
+      summary: 'Push rows to every view fed by a push source',
+      request: { body: { content: { 'application/json': { schema: S.PushRequest } }, required: true } },
+      responses: { 200: { description: 'Rows pushed', content: { 'application/json': { schema: S.WriteResponse } } }, ...errors },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      if (body.to !== 'online')
+        return fail(c, { code: 'unsupported', message: `push to "${body.to}" needs an offline store, which this server does not have yet` }) as never;
+      const ctx = await context();
+      if (!ctx.ok) return fail(c, ctx.error) as never;
+      const r = await pushOnline(ctx.value, body.push_source_name, body.df);
+      if (!r.ok) return fail(c, r.error) as never;
+      return c.json(r.value, 200);
+    },
+  );
+
+  app.get('/registry', async (c) => {
+    const ctx = await context();
+    if (!ctx.ok) return fail(c, ctx.error);
+    return c.json(registrySummary(ctx.value.registry));
+  });
+  app.get('/registry/:list', async (c) => {
+    const key = REGISTRY_LISTS[c.req.param('list') as RegistryListPath];
+    if (!key) return fail(c, { code: 'not_found', message: `no registry list "${c.req.param('list')}"; try ${Object.keys(REGISTRY_LISTS).join(', ')}` });
+    const ctx = await context();
+    if (!ctx.ok) return fail(c, ctx.error);
+    return c.json({ [c.req.param('list')]: ctx.value.registry.doc[key] });
+  });
+  app.get('/registry/:list/:name', async (c) => {
+    const key = REGISTRY_LISTS[c.req.param('list') as RegistryListPath];
+    if (!key) return fail(c, { code: 'not_found', message: `no registry list "${c.req.param('list')}"` });
+    const ctx = await context();
+    if (!ctx.ok) return fail(c, ctx.error);
+    const obj = (ctx.value.registry.doc[key] as readonly { name: string }[]).find((o) => o.name === c.req.param('name'));
+    if (!obj) return fail(c, { code: 'not_found', message: `no ${c.req.param('list')} entry named "${c.req.param('name')}"` });
+    return c.json(obj);
+  });
+
+  app.doc('/openapi.json', {
+    openapi: '3.0.0',
+    info: { title: 'larder', version: '1', description: 'Feature serving at the edge (Feast-compatible HTTP API)' },
+  });
+
+  return app;
+}

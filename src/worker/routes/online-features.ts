@@ -1,0 +1,17 @@
+import { microsToRfc3339 } from '../../core/time.ts';
+import { toJsonValue } from '../../core/wire/json-values.ts';
+import type { OnlineFeaturesResult } from '../../serving/online-features.ts';
+
+const EPOCH = '1970-01-01T00:00:00Z';
+
+/** The Feast wire response: column-oriented, join keys first. */
+export function toFeastResponse(r: OnlineFeaturesResult) {
+  return {
+    metadata: { feature_names: r.featureNames },
+    results: r.results.map((c) => ({
+      values: c.values.map((v) => toJsonValue(c.dtype, v)),
+      statuses: c.statuses,
+      event_timestamps: c.eventTimestamps.map((t) => (t === 0 ? EPOCH : microsToRfc3339(t))),
+    })),
+  };
+}
