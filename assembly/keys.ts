@@ -238,6 +238,25 @@ export function keys_xxh64(ptr: usize, len: usize, out: usize): i32 {
 
 // ---------------------------------------------------------------- columns
 
+/** memory.copy, with a plain loop for the short copies keys are made of (V8 calls out for memory.copy). */
+// @ts-ignore: decorator
+@inline function copyBytes(dst: usize, src: usize, len: usize): void {
+  if (len <= 64) {
+    while (len >= 8) {
+      store<u64>(dst, load<u64>(src));
+      dst += 8;
+      src += 8;
+      len -= 8;
+    }
+    while (len > 0) {
+      store<u8>(dst++, load<u8>(src++));
+      len--;
+    }
+  } else {
+    memory.copy(dst, src, len);
+  }
+}
+
 // @ts-ignore: decorator
 @inline function colType(c: usize): u32 { return load<u32>(c + COL_TYPE); }
 
@@ -340,7 +359,7 @@ export function keys_serialize(cols: usize, k: i32, n: i32, out: usize, cap: u32
         p += 8 + <usize>len;
       }
     } else {
-      memory.copy(base, out, <usize>hdr);
+      copyBytes(base, out, <usize>hdr);
     }
     pos += hdr;
     for (let j = 0; j < k; j++) {
@@ -351,7 +370,7 @@ export function keys_serialize(cols: usize, k: i32, n: i32, out: usize, cap: u32
       const p = out + <usize>pos;
       store<u32>(p, colType(c));
       store<u32>(p, vLen, 4);
-      memory.copy(p + 8, vStart, vLen);
+      copyBytes(p + 8, vStart, vLen);
       pos += 8 + <u64>vLen;
     }
     store<u32>(outOffsets + ((<usize>i + 1) << 2), <u32>pos);

@@ -28,6 +28,15 @@ import { DESC_WORDS, ENTRY_BYTES, NULL_CREATED, align, kernelFailure, mem, utf8,
 /** Above this many bytes of bounded output, decodeColumns sizes its output with a first pass. */
 const SINGLE_PASS_BYTES = 32 << 20;
 
+export interface DecodeColumnsOptions {
+  /**
+   * Variable columns get output buffers bounded by the input size when all
+   * such bounds fit in this many bytes (default 32 MiB), saving a sizing pass
+   * over the rows; above it, a first pass measures exact sizes.
+   */
+  readonly singlePassBytes?: number;
+}
+
 /** A list payload of fixed-width elements at [p, p + count * width) as JS values. */
 function listAt(m: Mem, e: ScalarFieldType, p: number, count: number): FeatureValue {
   const dv = m.dv;
@@ -181,14 +190,16 @@ function boundBytes(t: FieldType, B: number): number {
 /**
  * Decode the selected fields (default: all, in schema order) of many rows
  * into columns in one kernel pass (plus a sizing pass when bounding the
- * variable columns' output by the input size would exceed 32 MiB).
- * `rows` is either encoded rows with offsets or an array of rows.
+ * variable columns' output by the input size would exceed
+ * `opts.singlePassBytes`). `rows` is either encoded rows with offsets or an
+ * array of rows.
  */
 export function decodeColumns(
   k: KernelInstance,
   schema: SchemaInput,
   rows: EncodedRows | readonly Uint8Array[],
   fields?: readonly number[],
+  opts: DecodeColumnsOptions = {},
 ): Result<DecodedColumns> {
   const kernel = 'codec_decode';
   const s = schemaOf(schema);
@@ -228,7 +239,7 @@ export function decodeColumns(
     // Output sizes of variable columns: bounded by the input, or measured.
     const sizes = new Uint32Array(2 * S);
     const varSel = sel.filter((f) => isVar(types[f]));
-    if (varSel.length > 0 && varSel.reduce((a, f) => a + boundBytes(types[f], B), 0) <= SINGLE_PASS_BYTES) {
+    if (varSel.length > 0 && varSel.reduce((a, f) => a + boundBytes(types[f], B), 0) <= (opts.singlePassBytes ?? SINGLE_PASS_BYTES)) {
       for (let i = 0; i < S; i++) {
         const t = types[sel[i]];
         if (!isVar(t)) continue;

@@ -27,4 +27,4 @@ export {
 } from './codec-schema.ts';
 export { CODEC_ERROR_REASONS } from './codec-support.ts';
 export { encodeRow, encodeRows, encodeValueRows, rowsToBatch } from './codec-encode.ts';
-export { columnValue, decodeColumns, decodeFeature, decodeRow } from './codec-decode.ts';
+export { columnValue, decodeColumns, decodeFeature, decodeRow, type DecodeColumnsOptions } from './codec-decode.ts';
