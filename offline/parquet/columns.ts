@@ -7,19 +7,20 @@ import type { Column, TimeUnit, TimestampColumn } from './types.ts';
 /** Every ArrayBuffer a column's arrays live in (unique). */
 export function columnBuffers(c: Column, out: Set<ArrayBuffer> = new Set()): Set<ArrayBuffer> {
   if (c.validity) out.add(c.validity.buffer as ArrayBuffer);
-  if (c.type === 'string' || c.type === 'binary') {
-    out.add(c.offsets.buffer as ArrayBuffer);
-    out.add(c.data.buffer as ArrayBuffer);
-  } else if (c.type === 'list') {
+  if ('values' in c) out.add(c.values.buffer as ArrayBuffer);
+  else if (c.type === 'list') {
     out.add(c.offsets.buffer as ArrayBuffer);
     columnBuffers(c.element, out);
-  } else out.add(c.values.buffer as ArrayBuffer);
+  } else {
+    out.add(c.offsets.buffer as ArrayBuffer);
+    out.add(c.data.buffer as ArrayBuffer);
+  }
   return out;
 }
 
 /** Number of rows of a column. */
 export function columnLength(c: Column): number {
-  return c.type === 'string' || c.type === 'binary' || c.type === 'list' ? c.offsets.length - 1 : c.values.length;
+  return 'values' in c ? c.values.length : c.offsets.length - 1;
 }
 
 const decoder = new TextDecoder();

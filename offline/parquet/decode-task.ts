@@ -234,7 +234,7 @@ export async function runDecodeTask(
     try {
       const md = files.metadata(task);
       const unit = schema.type === 'timestamp' || schema.element?.type === 'timestamp' ? task.timestampUnit : undefined;
-      const column = await readColumnFallback(files.asyncBuffer(task), md, schema, task.rowStart, task.numRows, unit);
+      const column = await readColumnFallback(k, files.asyncBuffer(task), md, schema, task.rowStart, task.numRows, unit);
       out.push({ name: schema.name, column, path: `fallback: ${reason}` });
     } catch (e) {
       const msg = (e as Error).message ?? String(e);

@@ -5,6 +5,7 @@
 // file without a second engine, and decodes exactly what the kernel does not.
 // Values come back one JS value per row and are packed into typed arrays.
 import { parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import type { KernelInstance } from '../../src/kernel/instance.ts';
 import { hyparquetCompressors } from './codecs.ts';
 import type { Column, ColumnSchema, TimeUnit } from './types.ts';
 
@@ -24,6 +25,7 @@ const PARSERS = {
 
 /** Read column `name` of rows [rowStart, rowStart + numRows) (one row group) with hyparquet. */
 export async function readColumnFallback(
+  k: KernelInstance,
   file: AsyncBuffer,
   metadata: FileMetaData,
   schema: ColumnSchema,
@@ -38,7 +40,7 @@ export async function readColumnFallback(
     columns: [schema.name],
     rowStart,
     rowEnd: rowStart + numRows,
-    compressors: hyparquetCompressors,
+    compressors: hyparquetCompressors(k),
     parsers: PARSERS,
     utf8: false,
     onChunk: (chunk) => {

@@ -32,6 +32,8 @@ export interface ReadOptions {
    * streaming; the consumer must copy anything it keeps.
    */
   readonly reuseBuffers?: boolean;
+  /** false forces the fallback reader (hyparquet) for every column: for tests and as an escape hatch. */
+  readonly fastPath?: boolean;
 }
 
 export interface ReadSummary {
@@ -53,6 +55,7 @@ interface Plan {
   workers: number;
   prefetch: number;
   unit: TimeUnit | undefined;
+  fastPath: boolean;
 }
 
 function plan(file: ParquetFile, opts: ReadOptions): ParquetResult<Plan> {
@@ -79,7 +82,7 @@ function plan(file: ParquetFile, opts: ReadOptions): ParquetResult<Plan> {
   const cores = Math.max(1, availableParallelism());
   const workers = opts.workers === undefined || opts.workers === 'auto' ? (bytes < SMALL_READ ? 0 : cores) : Math.max(0, Math.floor(opts.workers));
   const prefetch = Math.max(1, Math.floor(opts.prefetch ?? Math.max(2, 2 * workers)));
-  return pqOk({ file, groups, columns, workers, prefetch, unit: opts.timestamps === 'us' ? 'us' : undefined });
+  return pqOk({ file, groups, columns, workers, prefetch, unit: opts.timestamps === 'us' ? 'us' : undefined, fastPath: opts.fastPath !== false });
 }
 
 /** Tasks of one row group: all its columns at once, or one task per column when there are few row groups to spread. */
@@ -87,7 +90,7 @@ function tasksFor(p: Plan, g: number, split: boolean): DecodeTask[] {
   const { chunks } = fileInternals(p.file);
   const info = p.file.rowGroups[g];
   const cols: ColumnTask[] = p.columns.map((c) => ({
-    schema: c.schema,
+    schema: p.fastPath ? c.schema : { ...c.schema, fastPath: false },
     physical: c.physical,
     typeLength: c.typeLength,
     maxDef: c.maxDef,
