@@ -217,6 +217,11 @@ function writeChunk(ctx: Ctx, col: WriteColumn, norm: Normalized, start: number,
   const chunkStart = ctx.out.offset;
   let unc = 0;
   let nulls = 0;
+  if (!nullable && norm.validity) {
+    for (let i = start; i < end; i++) {
+      if (!norm.validity[i]) return pqErr('invalid_argument', `column ${col.name} is not nullable but row ${i} is null`);
+    }
+  }
   const bounds = pageBounds(norm, width, start, end, ctx.pageBytes);
   for (let p = 0; p + 1 < bounds.length; p++) {
     const a = bounds[p];
@@ -249,7 +254,6 @@ function writeChunk(ctx: Ctx, col: WriteColumn, norm: Normalized, start: number,
     ctx.out.write(page.value.body);
     unc += hb.length + page.value.uncompressedSize;
   }
-  if (!nullable && nulls > 0) return pqErr('invalid_argument', `column ${col.name} is not nullable but has ${nulls} nulls`);
   const mm = norm.typed ? minMax(norm.typed, norm.validity, start, end) : undefined;
   return pqOk({
     file_offset: BigInt(chunkStart),
