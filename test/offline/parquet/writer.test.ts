@@ -62,7 +62,7 @@ function sample(seed: number, sizes: number[]): { rows: Record<string, unknown[]
     }
     for (const c of SCHEMA) rows[c.name].push(...cols[c.name]);
     const form = bi % 3;
-    const columns: WriteBatch['columns'] = {};
+    const columns: Record<string, WriteBatch['columns'][string]> = {};
     for (const c of SCHEMA) {
       const vals = cols[c.name];
       if (form === 0 || vals.some((v) => v === null)) columns[c.name] = vals as never;
