@@ -18,7 +18,7 @@ import {
   type NumericStatsState,
   type StringStats,
   type StringStatsState,
-  type Validity,
+  type StatsValidity,
 } from '../../src/kernel/stats.ts';
 import type { Result } from '../../src/core/errors.ts';
 import {
@@ -64,7 +64,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 interface Nulls {
   readonly valid: (i: number) => boolean;
   /** Validity for rows [start, end) in the kernel's input form. */
-  readonly slice: (start: number, end: number) => Validity | undefined;
+  readonly slice: (start: number, end: number) => StatsValidity | undefined;
 }
 
 function makeNulls(r: Rng, n: number): Nulls {
@@ -430,7 +430,7 @@ describe(`stats kernel (${runtime})`, () => {
 
   it('handles empty, all-null, all-equal and special numeric columns', async () => {
     const k = await testKernel();
-    const fin = (v: Float64Array, validity?: Validity) => must(finalizeNumeric(k, must(numericStats(k, v, validity))));
+    const fin = (v: Float64Array, validity?: StatsValidity) => must(finalizeNumeric(k, must(numericStats(k, v, validity))));
     const empty = fin(new Float64Array());
     expect(empty).toMatchObject({ rows: 0, count: 0, nullRate: 0, min: null, max: null, mean: null, stdDev: null, distinct: 0, histogram: [] });
     expect(empty.quantiles.every((q) => q.value === null)).toBe(true);
