@@ -1,6 +1,6 @@
-import { microsToRfc3339 } from '../../core/time.ts';
-import { toJsonValue } from '../../core/wire/json-values.ts';
-import type { OnlineFeaturesResult } from '../../serving/online-features.ts';
+import { microsToRfc3339 } from '../core/time.ts';
+import { toJsonValue } from '../core/wire/json-values.ts';
+import type { OnlineFeaturesResult } from './online-features.ts';
 
 const EPOCH = '1970-01-01T00:00:00Z';
 

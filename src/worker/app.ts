@@ -11,7 +11,7 @@ import { getOnlineFeatures } from '../serving/online-features.ts';
 import { writeViewFrame } from '../serving/write-rows.ts';
 import { errorResponse } from './error-handler.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { toFeastResponse } from './routes/online-features.ts';
+import { toFeastResponse } from '../serving/feast-response.ts';
 import { pushOnline } from './routes/push.ts';
 import { REGISTRY_LISTS, registrySummary, type RegistryListPath } from './routes/registry.ts';
 import { wireSchemas } from './wire-schemas.ts';

@@ -57,3 +57,6 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
 
 export { createApp } from './app.ts';
 export default createWorker();
+export { larderClient, type LocalClientOptions } from './client.ts';
+export { httpClient, type HttpClientOptions } from '../client/http-client.ts';
+export { responseRows, type FeatureClient, type FeastOnlineResponse, type OnlineFeaturesQuery } from '../client/feature-client.ts';
