@@ -47,3 +47,30 @@ export function randomRows(n: number, seed = 1): RowValues[] {
   }
   return rows;
 }
+
+/** A second, integer- and flag-heavy view with sparse values (bytes comparison only). */
+export const ACTIVITY_NAME = 'user_activity';
+export const ACTIVITY_FIELDS: readonly (readonly [string, FieldType])[] = [
+  ...['sessions_1d', 'sessions_7d', 'clicks_1d', 'clicks_7d', 'purchases_7d', 'purchases_30d', 'cart_adds_7d', 'returns_30d'].map((n) => [n, 'int64'] as const),
+  ...['is_premium', 'has_app', 'email_opt_in', 'is_churn_risk'].map((n) => [n, 'bool'] as const),
+  ...['ctr_7d', 'conversion_30d', 'avg_basket_eur', 'discount_share'].map((n) => [n, 'float64'] as const),
+  ['segment', 'string'],
+];
+export const ACTIVITY_TYPES: readonly FieldType[] = ACTIVITY_FIELDS.map(([, t]) => t);
+
+/** Counters (half of them zero), flags, rates with 20% nulls, a segment name. */
+export function activityRows(n: number, seed = 2): RowValues[] {
+  const r = rng(seed);
+  const count = (max: number): bigint => (r.bool(0.5) ? 0n : BigInt(r.int(1, max)));
+  const rows: RowValues[] = [];
+  for (let i = 0; i < n; i++) {
+    const values: FeatureValue[] = [
+      count(5), count(30), count(200), count(1_500), count(10), count(40), count(25), count(5),
+      r.bool(0.2), r.bool(0.6), r.bool(0.5), r.bool(0.1),
+      ...[r.next() * 0.2, r.next() * 0.1, Math.round(r.next() * 20_000) / 100, r.next()].map((v) => (r.bool(0.2) ? null : v)),
+      r.pick(['new', 'casual', 'loyal', 'lapsed']),
+    ];
+    rows.push({ eventTs: 1_700_000_000_000_000n + BigInt(r.int(0, 30 * 86_400)) * 1_000_000n, createdTs: null, values });
+  }
+  return rows;
+}

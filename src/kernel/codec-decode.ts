@@ -222,14 +222,12 @@ export function decodeColumns(
   }
   return k.scoped(kernel, () => {
     const B = batch.data.length;
-    // Inputs, the err record and the timestamps in one block.
+    // Inputs and the err record in one block.
     const oRows = align(nf);
     const oOffs = oRows + align(B);
     const oSel = oOffs + align(4 * (n + 1));
     const oInfo = oSel + align(4 * nf);
-    const oEv = oInfo + 16;
-    const oCr = oEv + align(8 * n);
-    const base = k.alloc(oCr + align(8 * n));
+    const base = k.alloc(oInfo + 16);
     let m = mem(k);
     m.u8.set(codes, base);
     m.u8.set(batch.data, base + oRows);
@@ -254,17 +252,27 @@ export function decodeColumns(
       m = mem(k);
       sizes.set(m.u32.subarray(sz >>> 2, (sz >>> 2) + 2 * S));
     }
-    // Output columns.
+    // Outputs of known size (timestamps, validity, fixed values, row offsets)
+    // share one block, copied out at once; variable payloads get their own.
+    const fixedAt = new Array<number>(S);
+    let size = 16 * n;
+    for (let i = 0; i < S; i++) {
+      const t = types[sel[i]];
+      fixedAt[i] = size;
+      size += align(n) + align(isVar(t) ? 4 * (n + 1) : n * width(t as ScalarFieldType));
+    }
+    const block = k.alloc(size);
     const desc = new Uint32Array(DESC_WORDS * S);
     for (let i = 0; i < S; i++) {
       const t = types[sel[i]];
       const d = i * DESC_WORDS;
-      desc[d] = k.alloc(n);
+      desc[d] = block + fixedAt[i];
+      const second = block + fixedAt[i] + align(n);
       if (!isVar(t)) {
-        desc[d + 2] = k.alloc(n * width(t as ScalarFieldType));
+        desc[d + 2] = second;
         continue;
       }
-      desc[d + 1] = k.alloc(4 * (n + 1));
+      desc[d + 1] = second;
       const count = sizes[2 * i];
       const e = isList(t) ? elementType(t) : null;
       if (e === null) {
@@ -283,16 +291,13 @@ export function decodeColumns(
     const cols = k.alloc(4 * desc.length);
     m = mem(k);
     m.u32.set(desc, cols >>> 2);
-    const st = k.fn<Fn>(kernel)(base, nf, base + oRows, B, base + oOffs, n, base + oSel, S, cols, base + oEv, base + oCr, info);
+    const st = k.fn<Fn>(kernel)(base, nf, base + oRows, B, base + oOffs, n, base + oSel, S, cols, block, block + 8 * n, info);
     if (st !== Status.OK) return kernelFailure(k, kernel, st, info);
     m = mem(k);
+    const out = m.u8.slice(block, block + size).buffer;
     const columns: DecodedColumn[] = new Array(S);
-    for (let i = 0; i < S; i++) columns[i] = readColumn(m, types[sel[i]], desc, i, n);
-    const eventTs = new BigInt64Array(n);
-    const createdTs = new BigInt64Array(n);
-    copyOut(m, base + oEv, eventTs);
-    copyOut(m, base + oCr, createdTs);
-    return ok({ rows: n, eventTs, createdTs, fields: [...sel], columns });
+    for (let i = 0; i < S; i++) columns[i] = readColumn(m, out, fixedAt[i], types[sel[i]], desc, i, n);
+    return ok({ rows: n, eventTs: new BigInt64Array(out, 0, n), createdTs: new BigInt64Array(out, 8 * n, n), fields: [...sel], columns });
   });
 }
 
@@ -302,15 +307,16 @@ function copyOut<A extends FixedArray | Uint32Array>(m: Mem, ptr: number, into: 
   return into;
 }
 
-function fixedOut(m: Mem, t: ScalarFieldType, ptr: number, count: number): FixedArray {
-  return copyOut(m, ptr, typedFor(t, new ArrayBuffer(count * width(t)), count));
-}
-
-function readColumn(m: Mem, t: FieldType, desc: Uint32Array, i: number, n: number): DecodedColumn {
+/**
+ * Column i from the copied block `out` (validity at `at`, then fixed values
+ * or row offsets) and, for variable fields, its payload buffers in kernel memory.
+ */
+function readColumn(m: Mem, out: ArrayBuffer, at: number, t: FieldType, desc: Uint32Array, i: number, n: number): DecodedColumn {
   const d = i * DESC_WORDS;
-  const valid = m.u8.slice(desc[d], desc[d] + n);
-  if (!isVar(t)) return { type: t, valid, values: fixedOut(m, t as ScalarFieldType, desc[d + 2], n) } as DecodedColumn;
-  const offsets = copyOut(m, desc[d + 1], new Uint32Array(n + 1));
+  const valid = new Uint8Array(out, at, n);
+  const second = at + align(n);
+  if (!isVar(t)) return { type: t, valid, values: typedFor(t as ScalarFieldType, out, n, second) } as DecodedColumn;
+  const offsets = new Uint32Array(out, second, n + 1);
   const count = offsets[n];
   if (t === 'string' || t === 'bytes') {
     const data = m.u8.slice(desc[d + 2], desc[d + 2] + count);
@@ -328,7 +334,8 @@ function readColumn(m: Mem, t: FieldType, desc: Uint32Array, i: number, n: numbe
     for (let j = 0; j < count; j++) values[j] = data.subarray(co[j], co[j + 1]);
     return { type: t as 'list<bytes>', valid, offsets, values };
   }
-  return { type: t, valid, offsets, values: fixedOut(m, e, desc[d + 2], count) } as DecodedColumn;
+  const values = typedFor(e, m.u8.slice(desc[d + 2], desc[d + 2] + count * width(e)).buffer, count);
+  return { type: t, valid, offsets, values } as DecodedColumn;
 }
 
 /** The JS value of row i in a decoded column (same mapping as decodeRow). */

@@ -160,18 +160,18 @@ export function width(t: ScalarFieldType): number {
   }
 }
 
-export function typedFor(t: ScalarFieldType, buf: ArrayBuffer, n: number): FixedArray {
+export function typedFor(t: ScalarFieldType, buf: ArrayBuffer, n: number, byteOffset = 0): FixedArray {
   switch (t) {
     case 'bool':
-      return new Uint8Array(buf, 0, n);
+      return new Uint8Array(buf, byteOffset, n);
     case 'int32':
-      return new Int32Array(buf, 0, n);
+      return new Int32Array(buf, byteOffset, n);
     case 'float32':
-      return new Float32Array(buf, 0, n);
+      return new Float32Array(buf, byteOffset, n);
     case 'float64':
-      return new Float64Array(buf, 0, n);
+      return new Float64Array(buf, byteOffset, n);
     default:
-      return new BigInt64Array(buf, 0, n);
+      return new BigInt64Array(buf, byteOffset, n);
   }
 }
 
