@@ -462,6 +462,19 @@ describe(`stats kernel (${runtime})`, () => {
     expect(tiny).toMatchObject({ min: 5e-324, max: MIN_NORMAL, distinct: 3 });
   });
 
+  it('uses the empty state as the identity of merge', async () => {
+    const k = await testKernel();
+    const r = rng(5);
+    const x = must(numericStats(k, numericValues(r, 300, 'logwide')));
+    const e = must(numericStats(k, new Float64Array()));
+    expect(must(mergeNumericStats(k, e, x)).bytes).toEqual(x.bytes);
+    expect(must(mergeNumericStats(k, x, e)).bytes).toEqual(x.bytes);
+    const y = must(stringStatsOf(k, stringValues(r, 300, 'zipf'), { topCapacity: 8 }));
+    const f = must(stringStatsOf(k, [], { topCapacity: 8 }));
+    expect(must(mergeStringStats(k, f, y)).bytes).toEqual(y.bytes);
+    expect(must(mergeStringStats(k, y, f)).bytes).toEqual(y.bytes);
+  });
+
   it('reads Arrow bitmaps at any bit offset and validates arguments', async () => {
     const k = await testKernel();
     const values = new Float64Array([1, 2, 3, 4, 5]);
