@@ -3,12 +3,11 @@
 // column chunk straight from the file (read into wasm memory), and hyparquet
 // takes over a column chunk the kernel hands back as unsupported.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parquetMetadata, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { KernelInstance } from '../../src/kernel/instance.ts';
 import { decodeColumnChunkWith, type ChunkViews, type ColumnChunkSpec } from '../../src/kernel/parquet.ts';
 import { hostDecompress } from './codecs.ts';
 import { pqErr, pqOk, type ParquetError, type ParquetResult } from './errors.ts';
-import { readColumnFallback } from './fallback.ts';
 import type { ChunkRange } from './footer.ts';
 import type { Column, ColumnSchema, TimeUnit } from './types.ts';
 
@@ -70,7 +69,7 @@ export class FileCache {
   }
 
   /** Footer for the fallback reader (parsed once per file version per thread). */
-  metadata(task: DecodeTask): FileMetaData {
+  async metadata(task: DecodeTask): Promise<FileMetaData> {
     const key = `${task.byteLength}:${task.mtimeMs}`;
     const hit = this.#meta.get(task.path);
     if (hit && hit.key === key) return hit.md;
@@ -80,6 +79,7 @@ export class FileCache {
     const len = tail.readUInt32LE(0) + 8;
     const footer = new Uint8Array(len);
     readFully(fd, footer, task.byteLength - len);
+    const { parquetMetadata } = await import('hyparquet');
     const md = parquetMetadata(footer);
     if (this.#meta.size >= 16) this.#meta.delete(this.#meta.keys().next().value!);
     this.#meta.set(task.path, { key, md });
@@ -232,7 +232,9 @@ export async function runDecodeTask(
     }
     // Fallback: hyparquet for this column chunk.
     try {
-      const md = files.metadata(task);
+      // hyparquet loads on first use: workers start faster without it.
+      const { readColumnFallback } = await import('./fallback.ts');
+      const md = await files.metadata(task);
       const unit = schema.type === 'timestamp' || schema.element?.type === 'timestamp' ? task.timestampUnit : undefined;
       const column = await readColumnFallback(k, files.asyncBuffer(task), md, schema, task.rowStart, task.numRows, unit);
       out.push({ name: schema.name, column, path: `fallback: ${reason}` });
