@@ -3,15 +3,19 @@
 // "Materialization". Keys are u64 key hashes (equal hash = same entity);
 // timestamps are i64 epoch microseconds; a null created timestamp is i64 MIN.
 //
-// Join, in three calls so feature rows can stream through in chunks:
-//   pit_join_build   entity rows -> hash table of keys, each key's entity rows
-//                    sorted by ts (the "group"), and one best-so-far slot per row
-//   pit_join_probe   each feature row is a candidate for the entity rows of its
-//                    key whose ts >= a (a = event ts, or max(event, created) with
-//                    filterByCreated); it is offered to the first such row only
-//   pit_join_finish  a running maximum along each group gives every entity row
-//                    the best candidate offered at or before it; the ttl bound
-//                    is checked on that winner (event >= t - ttl)
+// Join, in calls so that feature rows stream through in chunks:
+//   pit_select        keep one partition's entity rows (top bits of the hash)
+//   pit_join_build    entity rows -> hash table of keys; each key's entity rows
+//                     sorted by ts (its "group"); one best-so-far cell per row
+//   pit_join_probe    each feature row is a candidate for the entity rows of its
+//                     key whose ts >= a (a = event ts, or max(event, created) with
+//                     filterByCreated); it is offered to the first such row only
+//     or, clustered:  pit_join_count (per chunk) -> pit_join_scatter (per chunk)
+//                     -> pit_join_offer: rows are first grouped by hash-table
+//                     region so each region's probes run while it is in cache
+//   pit_join_finish   a running maximum along each group gives every entity row
+//                     the best candidate offered at or before it; the ttl bound
+//                     is checked on that winner (event >= t - ttl)
 // Order of candidates: event ts, then created ts (signed, so null is lowest),
 // then the later feature row (greater index). Features are never sorted.
 import { OK, ERR_BAD_ARGUMENT, ERR_OUT_OF_RANGE } from "./status";
@@ -19,89 +23,32 @@ import { sort_pairs_u64 } from "./sort";
 
 const MIN: i64 = i64.MIN_VALUE;
 const GOLDEN: u64 = 0x9e3779b97f4a7c15;
-const HEADER: usize = 16;
+const HLL_MUL: u64 = 0xd6e8feb86659fd93;
+const HEADER: usize = 64;
 const SLOT: usize = 16; // key u64, start i32 (-1 = empty), end i32
-const ENTRY: usize = 32; // ts i64, bestEv i64, bestCr i64, bestIdx i32, entity row i32
-const SMALL_GROUP: i32 = 16;
-const REGION_BYTES: f64 = 256 * 1024; // table + entries touched by one region of the clustered probe
-const MAX_REGION_BITS: u32 = 14;
-// Region histogram of the clustered build and probe (up to 2^MAX_REGION_BITS regions).
-const REGION_HIST: usize = memory.data((1 << MAX_REGION_BITS) * 4 + 16, 16);
+const BEST: usize = 24; // bestEv i64, bestCr i64, bestIdx i32, entity row i32
 const RECORD: usize = 32; // clustered row: key u64, ts/event i64, created i64, row i32, slot u32
+const SMALL_GROUP: i32 = 16;
+const REGION_BYTES: f64 = 32 * 1024; // table + groups touched by one region: about L1-sized
+const MAX_REGION_BITS: u32 = 14;
+const HIST_BYTES: usize = ((<usize>1 << MAX_REGION_BITS) + 1) << 2;
+const HLL_BITS: u32 = 12;
+const HLL: usize = memory.data(1 << HLL_BITS, 16);
+
+// Work area: header | slots (maxCap) | ts per group row (n i64) | best cells (n) |
+// build records (n) | region histogram.
+// Header: cap u32 @0, log2 cap u32 @4, n i32 @8, region bits u32 @12, maxCap u32 @16.
 
 // @ts-ignore: decorator
-@inline function capacityFor(n: i32): usize {
+@inline function capacityFor(n: f64): usize {
   let cap: usize = 16;
-  while (cap < (<usize>n << 1)) cap <<= 1;
+  while (<f64>cap < n * 2) cap <<= 1;
   return cap;
 }
 
 // @ts-ignore: decorator
 @inline function slotHash(k: u64, shift: u64): usize {
   return <usize>((k * GOLDEN) >> shift);
-}
-
-/** Bytes of the work area pit_join_build needs for n entity rows (f64: may exceed 2^31). */
-export function pit_join_work_bytes(n: i32): f64 {
-  if (n < 0) return 0;
-  const cap = capacityFor(n);
-  return <f64>HEADER + <f64>cap * <f64>SLOT + <f64>n * <f64>(ENTRY + RECORD);
-}
-
-// Work area: header (cap u32, log2 cap u32, n i32) | slots | entries | slot of each entity row.
-
-/** Sort entries [s, e) by ts in place (ties in any order: equal ts get equal answers). */
-function sortGroup(entries: usize, s: i32, e: i32): void {
-  if (e - s <= SMALL_GROUP) {
-    for (let i = s + 1; i < e; i++) {
-      const pi = entries + <usize>i * ENTRY;
-      const t = load<i64>(pi);
-      const r = load<i32>(pi, 28);
-      let j = i - 1;
-      while (j >= s) {
-        const pj = entries + <usize>j * ENTRY;
-        const tj = load<i64>(pj);
-        if (tj <= t) break;
-        store<i64>(pj, tj, ENTRY);
-        store<i32>(pj, load<i32>(pj, 28), ENTRY + 28);
-        j--;
-      }
-      const pd = entries + <usize>(j + 1) * ENTRY;
-      store<i64>(pd, t);
-      store<i32>(pd, r, 28);
-    }
-    return;
-  }
-  // Heapsort: in place, O(g log g) for any group size.
-  const g = e - s;
-  for (let i = (g >> 1) - 1; i >= 0; i--) siftDown(entries, s, i, g);
-  for (let end = g - 1; end > 0; end--) {
-    swapEntries(entries, s, s + end);
-    siftDown(entries, s, 0, end);
-  }
-}
-
-function swapEntries(entries: usize, a: i32, b: i32): void {
-  const pa = entries + <usize>a * ENTRY;
-  const pb = entries + <usize>b * ENTRY;
-  const t = load<i64>(pa);
-  const r = load<i32>(pa, 28);
-  store<i64>(pa, load<i64>(pb));
-  store<i32>(pa, load<i32>(pb, 28), 28);
-  store<i64>(pb, t);
-  store<i32>(pb, r, 28);
-}
-
-function siftDown(entries: usize, s: i32, root: i32, n: i32): void {
-  let i = root;
-  while (true) {
-    let c = 2 * i + 1;
-    if (c >= n) return;
-    if (c + 1 < n && load<i64>(entries + <usize>(s + c + 1) * ENTRY) > load<i64>(entries + <usize>(s + c) * ENTRY)) c++;
-    if (load<i64>(entries + <usize>(s + c) * ENTRY) <= load<i64>(entries + <usize>(s + i) * ENTRY)) return;
-    swapEntries(entries, s + i, s + c);
-    i = c;
-  }
 }
 
 // @ts-ignore: decorator
@@ -112,9 +59,83 @@ function siftDown(entries: usize, s: i32, root: i32, n: i32): void {
   return z ^ (z >> 31);
 }
 
-/** Flags of pit_select and pit_join_probe. */
+/** Flags of the selection and probe kernels. */
 const FLAG_FILTER_CREATED: i32 = 1; // filterByCreated
 const FLAG_RAW_KEYS: i32 = 2; // keys are raw 64-bit values: hash them with mix64 first
+
+/** Bytes of the work area pit_join_build needs for n entity rows (f64: may exceed 2^31). */
+export function pit_join_work_bytes(n: i32): f64 {
+  if (n < 0) return 0;
+  return <f64>HEADER + <f64>capacityFor(<f64>n) * <f64>SLOT + <f64>n * <f64>(8 + BEST + RECORD) + <f64>HIST_BYTES;
+}
+
+// @ts-ignore: decorator
+@inline function tsArr(work: usize): usize {
+  return work + HEADER + <usize>load<u32>(work, 16) * SLOT;
+}
+// @ts-ignore: decorator
+@inline function bestArr(work: usize): usize {
+  return tsArr(work) + (<usize>load<i32>(work, 8) << 3);
+}
+// @ts-ignore: decorator
+@inline function recArr(work: usize): usize {
+  return bestArr(work) + <usize>load<i32>(work, 8) * BEST;
+}
+// @ts-ignore: decorator
+@inline function histArr(work: usize): usize {
+  return recArr(work) + <usize>load<i32>(work, 8) * RECORD;
+}
+
+/** Sort rows [s, e) of a group by ts, moving each row's entity index along (ties in any order). */
+function sortGroup(ts: usize, best: usize, s: i32, e: i32): void {
+  if (e - s <= SMALL_GROUP) {
+    for (let i = s + 1; i < e; i++) {
+      const t = load<i64>(ts + (<usize>i << 3));
+      const r = load<i32>(best + <usize>i * BEST, 20);
+      let j = i - 1;
+      while (j >= s) {
+        const tj = load<i64>(ts + (<usize>j << 3));
+        if (tj <= t) break;
+        store<i64>(ts + (<usize>(j + 1) << 3), tj);
+        store<i32>(best + <usize>(j + 1) * BEST, load<i32>(best + <usize>j * BEST, 20), 20);
+        j--;
+      }
+      store<i64>(ts + (<usize>(j + 1) << 3), t);
+      store<i32>(best + <usize>(j + 1) * BEST, r, 20);
+    }
+    return;
+  }
+  // Heapsort: in place, O(g log g) for any group size.
+  const g = e - s;
+  for (let i = (g >> 1) - 1; i >= 0; i--) siftDown(ts, best, s, i, g);
+  for (let end = g - 1; end > 0; end--) {
+    swapRows(ts, best, s, s + end);
+    siftDown(ts, best, s, 0, end);
+  }
+}
+
+function swapRows(ts: usize, best: usize, a: i32, b: i32): void {
+  const ta = ts + (<usize>a << 3), tb = ts + (<usize>b << 3);
+  const t = load<i64>(ta);
+  store<i64>(ta, load<i64>(tb));
+  store<i64>(tb, t);
+  const ra = best + <usize>a * BEST, rb = best + <usize>b * BEST;
+  const r = load<i32>(ra, 20);
+  store<i32>(ra, load<i32>(rb, 20), 20);
+  store<i32>(rb, r, 20);
+}
+
+function siftDown(ts: usize, best: usize, s: i32, root: i32, n: i32): void {
+  let i = root;
+  while (true) {
+    let c = 2 * i + 1;
+    if (c >= n) return;
+    if (c + 1 < n && load<i64>(ts + (<usize>(s + c + 1) << 3)) > load<i64>(ts + (<usize>(s + c) << 3))) c++;
+    if (load<i64>(ts + (<usize>(s + c) << 3)) <= load<i64>(ts + (<usize>(s + i) << 3))) return;
+    swapRows(ts, best, s + i, s + c);
+    i = c;
+  }
+}
 
 /**
  * Count rows per partition (top pbits bits of the key hash) into counts
@@ -162,31 +183,66 @@ export function pit_select(key: usize, ts: usize, len: i32, base: i32, pbits: i3
   return OK;
 }
 
+/** HyperLogLog estimate of the distinct keys among n (2^12 registers, about 1.6% error). */
+function estimateDistinct(eKey: usize, n: i32): f64 {
+  const m: usize = <usize>1 << HLL_BITS;
+  memory.fill(HLL, 0, m);
+  for (let i: i32 = 0; i < n; i++) {
+    const y = load<u64>(eKey + (<usize>i << 3)) * HLL_MUL;
+    const r = HLL + <usize>(y >> (64 - HLL_BITS));
+    const rho = <u8>(clz<u64>((y << HLL_BITS) | (<u64>1 << (HLL_BITS - 1))) + 1);
+    if (rho > load<u8>(r)) store<u8>(r, rho);
+  }
+  let z: f64 = 0;
+  let zeros: f64 = 0;
+  for (let j: usize = 0; j < m; j++) {
+    const v = load<u8>(HLL + j);
+    z += Math.pow(2, -<f64>v);
+    if (v == 0) zeros++;
+  }
+  const mf = <f64>m;
+  let e = (0.7213 / (1 + 1.079 / mf)) * mf * mf / z;
+  if (e <= 2.5 * mf && zeros > 0) e = mf * Math.log(mf / zeros);
+  return e;
+}
+
 /**
  * Build the join state for n entity rows (key hash, ts) in `work`
- * (pit_join_work_bytes(n) bytes, 16-aligned). Rows are first clustered by
- * table region so inserts and placements touch one region at a time.
- * regionBits 0 sizes regions automatically (about REGION_BYTES each); n > 0
- * forces 2^n regions (for tests and tuning).
+ * (pit_join_work_bytes(n) bytes, 16-aligned). The table is sized from an
+ * estimate of the distinct keys (falling back to n if the estimate is low),
+ * and rows are first clustered by table region so inserts and placements
+ * touch one region at a time. regionBits 0 sizes regions automatically (about
+ * REGION_BYTES each); r > 0 forces 2^r regions (for tests and tuning).
  */
 export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, regionBits: i32): i32 {
   if (n < 0 || regionBits < 0) return ERR_BAD_ARGUMENT;
-  const cap = capacityFor(n);
+  const maxCap = capacityFor(<f64>n);
+  store<u32>(work, <u32>maxCap, 16);
+  store<i32>(work, n, 8);
+  let cap = capacityFor(min<f64>(<f64>n, estimateDistinct(eKey, n) * 1.1 + 16));
+  if (cap > maxCap) cap = maxCap;
+  while (!buildWith(work, eKey, eTs, n, regionBits, cap)) cap = maxCap;
+  return OK;
+}
+
+/** Build with a table of cap slots; false when the keys outnumber it (then the caller retries larger). */
+function buildWith(work: usize, eKey: usize, eTs: usize, n: i32, regionBits: i32, cap: usize): bool {
   const bits = <u32>ctz<usize>(cap);
   const shift = <u64>(64 - bits);
   const mask = cap - 1;
-  // Regions: runs of slots (and of their groups' entries) of about REGION_BYTES.
+  const limit: i32 = cap == <usize>load<u32>(work, 16) ? i32.MAX_VALUE : <i32>((cap * 3) >> 2);
   let rb: u32 = 0;
-  const total = <f64>cap * <f64>SLOT + <f64>n * <f64>ENTRY;
+  const total = <f64>cap * <f64>SLOT + <f64>n * <f64>(8 + BEST);
   while (rb < bits && rb < MAX_REGION_BITS && total / <f64>(1 << (rb + 1)) >= REGION_BYTES) rb++;
   if (regionBits > 0) rb = min(<u32>regionBits, min(bits, MAX_REGION_BITS));
   store<u32>(work, <u32>cap);
   store<u32>(work, bits, 4);
-  store<i32>(work, n, 8);
   store<u32>(work, rb, 12);
   const slots = work + HEADER;
-  const entries = slots + cap * SLOT;
-  const recs = entries + <usize>n * ENTRY;
+  const ts = tsArr(work);
+  const best = bestArr(work);
+  const recs = recArr(work);
+  const hist = histArr(work);
   for (let h: usize = 0; h < cap; h++) {
     const p = slots + h * SLOT;
     store<u64>(p, 0);
@@ -196,16 +252,16 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, reg
   // 0. Cluster rows by region: records (key, ts, row, slot hash).
   const R: usize = <usize>1 << rb;
   const rs = bits - rb;
-  memory.fill(REGION_HIST, 0, (R + 1) << 2);
+  memory.fill(hist, 0, (R + 1) << 2);
   for (let i: i32 = 0; i < n; i++) {
-    const c = REGION_HIST + ((slotHash(load<u64>(eKey + (<usize>i << 3)), shift) >> rs) << 2);
+    const c = hist + ((slotHash(load<u64>(eKey + (<usize>i << 3)), shift) >> rs) << 2);
     store<u32>(c, load<u32>(c) + 1);
   }
-  prefixSums(R);
+  prefixSums(hist, R);
   for (let i: i32 = 0; i < n; i++) {
     const k = load<u64>(eKey + (<usize>i << 3));
     const h = slotHash(k, shift);
-    const c = REGION_HIST + ((h >> rs) << 2);
+    const c = hist + ((h >> rs) << 2);
     const at = load<u32>(c);
     store<u32>(c, at + 1);
     const q = recs + <usize>at * RECORD;
@@ -215,6 +271,7 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, reg
     store<u32>(q, <u32>h, 28);
   }
   // 1. Insert keys, count rows per key; each record remembers its slot.
+  let distinct: i32 = 0;
   for (let r: i32 = 0; r < n; r++) {
     const q = recs + <usize>r * RECORD;
     const k = load<u64>(q);
@@ -223,6 +280,7 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, reg
       const p = slots + h * SLOT;
       const s = load<i32>(p, 8);
       if (s < 0) {
+        if (++distinct > limit) return false;
         store<u64>(p, k);
         store<i32>(p, 0, 8);
         store<i32>(p, 1, 12);
@@ -252,12 +310,12 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, reg
     const p = slots + <usize>load<u32>(rq, 28) * SLOT;
     const at = load<i32>(p, 12);
     store<i32>(p, at + 1, 12);
-    const q = entries + <usize>at * ENTRY;
-    store<i64>(q, load<i64>(rq, 8));
-    store<i64>(q, MIN, 8);
-    store<i64>(q, MIN, 16);
-    store<i32>(q, -1, 24);
-    store<i32>(q, load<i32>(rq, 24), 28);
+    store<i64>(ts + (<usize>at << 3), load<i64>(rq, 8));
+    const b = best + <usize>at * BEST;
+    store<i64>(b, MIN);
+    store<i64>(b, MIN, 8);
+    store<i32>(b, -1, 16);
+    store<i32>(b, load<i32>(rq, 24), 20);
   }
   // 4. Sort each group by ts.
   for (let h: usize = 0; h < cap; h++) {
@@ -265,17 +323,19 @@ export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, reg
     const s = load<i32>(p, 8);
     if (s < 0) continue;
     const e = load<i32>(p, 12);
-    if (e - s > 1) sortGroup(entries, s, e);
+    if (e - s > 1) sortGroup(ts, best, s, e);
   }
-  return OK;
+  // The histogram is the clustered probe's from here on.
+  memory.fill(hist, 0, (R + 1) << 2);
+  return true;
 }
 
-/** Turn the first R counters of REGION_HIST into start offsets; returns the total. */
-function prefixSums(R: usize): u32 {
+/** Turn the first R counters of hist into start offsets; returns the total. */
+function prefixSums(hist: usize, R: usize): u32 {
   let sum: u32 = 0;
   for (let r: usize = 0; r < R; r++) {
-    const c = load<u32>(REGION_HIST + (r << 2));
-    store<u32>(REGION_HIST + (r << 2), sum);
+    const c = load<u32>(hist + (r << 2));
+    store<u32>(hist + (r << 2), sum);
     sum += c;
   }
   return sum;
@@ -283,7 +343,7 @@ function prefixSums(R: usize): u32 {
 
 /** Offer feature row idx (event ev, created cr, availability a) to the group of slot h, if its key is k. */
 // @ts-ignore: decorator
-@inline function offer(slots: usize, entries: usize, mask: usize, h: usize, k: u64, a: i64, ev: i64, cr: i64, idx: i32): void {
+@inline function offer(slots: usize, ts: usize, best: usize, mask: usize, h: usize, k: u64, a: i64, ev: i64, cr: i64, idx: i32): void {
   let s: i32 = -1, e: i32 = 0;
   while (true) {
     const p = slots + h * SLOT;
@@ -300,75 +360,107 @@ function prefixSums(R: usize): u32 {
   if (hi - lo > SMALL_GROUP) {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (load<i64>(entries + <usize>mid * ENTRY) < a) lo = mid + 1;
+      if (load<i64>(ts + (<usize>mid << 3)) < a) lo = mid + 1;
       else hi = mid;
     }
   } else {
-    while (lo < hi && load<i64>(entries + <usize>lo * ENTRY) < a) lo++;
+    while (lo < hi && load<i64>(ts + (<usize>lo << 3)) < a) lo++;
   }
   if (lo == e) return;
-  const q = entries + <usize>lo * ENTRY;
-  const bEv = load<i64>(q, 8);
-  if (ev > bEv || (ev == bEv && cr >= load<i64>(q, 16))) {
-    store<i64>(q, ev, 8);
-    store<i64>(q, cr, 16);
-    store<i32>(q, idx, 24);
+  const q = best + <usize>lo * BEST;
+  const bEv = load<i64>(q);
+  if (ev > bEv || (ev == bEv && cr >= load<i64>(q, 8))) {
+    store<i64>(q, ev);
+    store<i64>(q, cr, 8);
+    store<i32>(q, idx, 16);
   }
 }
 
+/** Region bits the build chose (0: the table is small; probe directly). */
+export function pit_join_region_bits(work: usize): i32 {
+  return <i32>load<u32>(work, 12);
+}
 
 /**
- * Offer m feature rows (key, event ts, created ts) to the join state. Row j
- * is reported as index base + j; call with increasing base so that later rows
- * win full ties. flags: FLAG_FILTER_CREATED, FLAG_RAW_KEYS. Only rows of
- * partition `part` (top pbits bits of the key hash) are considered. With
- * scratch != 0 (32 * m bytes), rows are first clustered by table region so
- * the probes of one region run together while it is in cache.
+ * Offer m feature rows (key, event ts, created ts) directly to the join
+ * state. Row j is reported as index base + j; call with increasing base so
+ * that later rows win full ties. flags: FLAG_FILTER_CREATED, FLAG_RAW_KEYS.
+ * Only rows of partition `part` (top pbits bits of the key hash) count.
  */
-export function pit_join_probe(work: usize, fKey: usize, fEv: usize, fCr: usize, m: i32, base: i32, flags: i32, pbits: i32, part: i32, scratch: usize): i32 {
+export function pit_join_probe(work: usize, fKey: usize, fEv: usize, fCr: usize, m: i32, base: i32, flags: i32, pbits: i32, part: i32): i32 {
   if (m < 0 || base < 0 || pbits < 0 || pbits > 16) return ERR_BAD_ARGUMENT;
   const cap = <usize>load<u32>(work);
-  const bits = load<u32>(work, 4);
-  const shift = <u64>(64 - bits);
-  const n = load<i32>(work, 8);
-  const rb = load<u32>(work, 12);
-  if (n == 0) return OK;
+  const shift = <u64>(64 - load<u32>(work, 4));
+  if (load<i32>(work, 8) == 0) return OK;
   const mask = cap - 1;
   const slots = work + HEADER;
-  const entries = slots + cap * SLOT;
+  const ts = tsArr(work);
+  const best = bestArr(work);
   const filter = (flags & FLAG_FILTER_CREATED) != 0;
   const raw = (flags & FLAG_RAW_KEYS) != 0;
   const ps = <u64>(64 - pbits);
   const want = <u64>part;
-  if (scratch == 0 || rb == 0) {
-    for (let j: i32 = 0; j < m; j++) {
-      const ev = load<i64>(fEv + (<usize>j << 3));
-      const cr = load<i64>(fCr + (<usize>j << 3));
-      let a = ev;
-      if (filter) {
-        if (cr == MIN) continue;
-        if (cr > a) a = cr;
-      }
-      let k = load<u64>(fKey + (<usize>j << 3));
-      if (raw) k = mix64(k);
-      if (pbits > 0 && (k >> ps) != want) continue;
-      offer(slots, entries, mask, slotHash(k, shift), k, a, ev, cr, base + j);
+  for (let j: i32 = 0; j < m; j++) {
+    const ev = load<i64>(fEv + (<usize>j << 3));
+    const cr = load<i64>(fCr + (<usize>j << 3));
+    let a = ev;
+    if (filter) {
+      if (cr == MIN) continue;
+      if (cr > a) a = cr;
     }
-    return OK;
+    let k = load<u64>(fKey + (<usize>j << 3));
+    if (raw) k = mix64(k);
+    if (pbits > 0 && (k >> ps) != want) continue;
+    offer(slots, ts, best, mask, slotHash(k, shift), k, a, ev, cr, base + j);
   }
-  // Clustered: histogram of regions, scatter (key, ev, cr, idx, slot) records, probe region by region.
-  const R: usize = <usize>1 << rb;
-  const rs = bits - rb;
-  memory.fill(REGION_HIST, 0, (R + 1) << 2);
+  return OK;
+}
+
+/**
+ * Clustered probe, step 1: count the rows of a chunk per table region (same
+ * row selection as pit_join_probe; fCr is read only with FLAG_FILTER_CREATED).
+ * Counts accumulate over the chunks of one round.
+ */
+export function pit_join_count(work: usize, fKey: usize, fCr: usize, m: i32, flags: i32, pbits: i32, part: i32): i32 {
+  if (m < 0 || pbits < 0 || pbits > 16) return ERR_BAD_ARGUMENT;
+  const shift = <u64>(64 - load<u32>(work, 4));
+  const rs = <usize>(load<u32>(work, 4) - load<u32>(work, 12));
+  const hist = histArr(work);
+  const filter = (flags & FLAG_FILTER_CREATED) != 0;
+  const raw = (flags & FLAG_RAW_KEYS) != 0;
+  const ps = <u64>(64 - pbits);
+  const want = <u64>part;
   for (let j: i32 = 0; j < m; j++) {
     if (filter && load<i64>(fCr + (<usize>j << 3)) == MIN) continue;
     let k = load<u64>(fKey + (<usize>j << 3));
     if (raw) k = mix64(k);
     if (pbits > 0 && (k >> ps) != want) continue;
-    const c = REGION_HIST + ((slotHash(k, shift) >> rs) << 2);
+    const c = hist + ((slotHash(k, shift) >> rs) << 2);
     store<u32>(c, load<u32>(c) + 1);
   }
-  const total = prefixSums(R);
+  return OK;
+}
+
+/**
+ * Clustered probe, step 2: turn the counts into region offsets; writes the
+ * round's row count to totalOut (i32). It must fit the scratch the host
+ * allocated (32 bytes per row).
+ */
+export function pit_join_round(work: usize, totalOut: usize): i32 {
+  store<u32>(totalOut, prefixSums(histArr(work), <usize>1 << load<u32>(work, 12)));
+  return OK;
+}
+
+/** Clustered probe, step 3: copy the chunk's selected rows into scratch, grouped by region. */
+export function pit_join_scatter(work: usize, fKey: usize, fEv: usize, fCr: usize, m: i32, base: i32, flags: i32, pbits: i32, part: i32, scratch: usize): i32 {
+  if (m < 0 || base < 0 || pbits < 0 || pbits > 16) return ERR_BAD_ARGUMENT;
+  const shift = <u64>(64 - load<u32>(work, 4));
+  const rs = <usize>(load<u32>(work, 4) - load<u32>(work, 12));
+  const hist = histArr(work);
+  const filter = (flags & FLAG_FILTER_CREATED) != 0;
+  const raw = (flags & FLAG_RAW_KEYS) != 0;
+  const ps = <u64>(64 - pbits);
+  const want = <u64>part;
   for (let j: i32 = 0; j < m; j++) {
     const cr = load<i64>(fCr + (<usize>j << 3));
     if (filter && cr == MIN) continue;
@@ -376,7 +468,7 @@ export function pit_join_probe(work: usize, fKey: usize, fEv: usize, fCr: usize,
     if (raw) k = mix64(k);
     if (pbits > 0 && (k >> ps) != want) continue;
     const h = slotHash(k, shift);
-    const c = REGION_HIST + ((h >> rs) << 2);
+    const c = hist + ((h >> rs) << 2);
     const at = load<u32>(c);
     store<u32>(c, at + 1);
     const q = scratch + (<usize>at << 5);
@@ -386,26 +478,40 @@ export function pit_join_probe(work: usize, fKey: usize, fEv: usize, fCr: usize,
     store<i32>(q, base + j, 24);
     store<u32>(q, <u32>h, 28);
   }
-  for (let i: u32 = 0; i < total; i++) {
+  return OK;
+}
+
+/** Clustered probe, step 4: offer the round's total rows region by region; clears the counts. */
+export function pit_join_offer(work: usize, scratch: usize, total: i32, flags: i32): i32 {
+  if (total < 0) return ERR_BAD_ARGUMENT;
+  const mask = <usize>load<u32>(work) - 1;
+  const slots = work + HEADER;
+  const ts = tsArr(work);
+  const best = bestArr(work);
+  const filter = (flags & FLAG_FILTER_CREATED) != 0;
+  for (let i: i32 = 0; i < total; i++) {
     const q = scratch + (<usize>i << 5);
     const ev = load<i64>(q, 8);
     const cr = load<i64>(q, 16);
     let a = ev;
     if (filter && cr > a) a = cr;
-    offer(slots, entries, mask, <usize>load<u32>(q, 28), load<u64>(q), a, ev, cr, load<i32>(q, 24));
+    offer(slots, ts, best, mask, <usize>load<u32>(q, 28), load<u64>(q), a, ev, cr, load<i32>(q, 24));
   }
+  memory.fill(histArr(work), 0, ((<usize>1 << load<u32>(work, 12)) + 1) << 2);
   return OK;
 }
 
 /**
- * Resolve every entity row: out[i] (n i32, entity row order) is the chosen
- * feature index or -1. ttl 0 = unbounded; otherwise event >= t - ttl.
+ * Resolve every entity row: out[i] (n i32, the partition's entity row order)
+ * is the chosen feature index or -1. ttl 0 = unbounded; otherwise
+ * event >= t - ttl.
  */
 export function pit_join_finish(work: usize, ttl: i64, out: usize): i32 {
   if (ttl < 0) return ERR_BAD_ARGUMENT;
   const cap = <usize>load<u32>(work);
   const slots = work + HEADER;
-  const entries = slots + cap * SLOT;
+  const ts = tsArr(work);
+  const best = bestArr(work);
   for (let h: usize = 0; h < cap; h++) {
     const p = slots + h * SLOT;
     const s = load<i32>(p, 8);
@@ -413,19 +519,19 @@ export function pit_join_finish(work: usize, ttl: i64, out: usize): i32 {
     const e = load<i32>(p, 12);
     let rEv: i64 = MIN, rCr: i64 = MIN, rIdx: i32 = -1;
     for (let i = s; i < e; i++) {
-      const q = entries + <usize>i * ENTRY;
-      const idx = load<i32>(q, 24);
+      const q = best + <usize>i * BEST;
+      const idx = load<i32>(q, 16);
       if (idx >= 0) {
-        const ev = load<i64>(q, 8);
-        const cr = load<i64>(q, 16);
+        const ev = load<i64>(q);
+        const cr = load<i64>(q, 8);
         if (rIdx < 0 || ev > rEv || (ev == rEv && (cr > rCr || (cr == rCr && idx > rIdx)))) {
           rEv = ev; rCr = cr; rIdx = idx;
         }
       }
       let pick = rIdx;
       // The winner has event <= t, so t - event is exact as u64.
-      if (pick >= 0 && ttl > 0 && <u64>(load<i64>(q) - rEv) > <u64>ttl) pick = -1;
-      store<i32>(out + (<usize>load<i32>(q, 28) << 2), pick);
+      if (pick >= 0 && ttl > 0 && <u64>(load<i64>(ts + (<usize>i << 3)) - rEv) > <u64>ttl) pick = -1;
+      store<i32>(out + (<usize>load<i32>(q, 20) << 2), pick);
     }
   }
   return OK;
@@ -434,13 +540,13 @@ export function pit_join_finish(work: usize, ttl: i64, out: usize): i32 {
 /** Bytes of the work area for latest-per-key over at most n rows of one partition (f64: may exceed 2^31). */
 export function pit_latest_work_bytes(n: i32): f64 {
   if (n < 0) return 0;
-  return 16 + <f64>capacityFor(n) * 32 + <f64>n * 24;
+  return 16 + <f64>capacityFor(<f64>n) * 32 + <f64>n * 24;
 }
 
 /** Prepare the latest-per-key table in work for at most n rows. */
 export function pit_latest_init(work: usize, n: i32): i32 {
   if (n < 0) return ERR_BAD_ARGUMENT;
-  const cap = capacityFor(n);
+  const cap = capacityFor(<f64>n);
   store<u32>(work, <u32>cap);
   store<u32>(work, ctz<usize>(cap), 4);
   store<i32>(work, n, 8);

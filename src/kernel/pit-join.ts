@@ -36,6 +36,8 @@ export interface PartitionOptions {
    * equality is exact. Default false.
    */
   readonly rawKeys?: boolean;
+  /** Tuning and tests: feature rows clustered per round (default 8 Mi: 256 MiB of scratch). */
+  readonly roundRows?: number;
   /** Tuning and tests: cluster the join's hash table into 2^regionBits regions (default: about 256 KiB each). */
   readonly regionBits?: number;
 }
@@ -46,34 +48,39 @@ export interface PitJoinOutput {
 }
 
 /** Kernel memory one partition may take; the arena never grows beyond the largest partition. */
-const ARENA_BUDGET = 1024 * 2 ** 20;
-/** Kernel memory per staged entity row: staging (key, ts, row: 20), hash table (at most 64), group entry (32), clustered record (32), result (4). */
+const ARENA_BUDGET = 1536 * 2 ** 20;
+/**
+ * Kernel memory per entity row of a partition: staging (key, ts, row: 20),
+ * hash table (at most 64), group ts and best cell (32), build record (32),
+ * result (4).
+ */
 const BYTES_PER_ENTITY = 152;
-/** Kernel memory per feature row of a chunk: key, event, created (24) and its clustered copy (32). */
-const BYTES_PER_CHUNK_ROW = 56;
+/** Feature rows copied in per call (24 MiB). */
+const CHUNK = 1 << 20;
+/** Feature rows clustered per round of the clustered probe (32 bytes each: 256 MiB). */
+const ROUND_ROWS = 1 << 23;
 /** Entity rows copied in per selection call. */
 const ENTITY_CHUNK = 1 << 20;
-const MIN_CHUNK = 1 << 16;
-const MAX_CHUNK = 1 << 22;
 
 const MAX_ROWS = 2 ** 31 - 1;
 
 /**
  * Partition count for a join of n entity rows with m feature rows: the
  * smallest power of two for which one partition's kernel memory (about 152
- * bytes per entity row, plus a feature chunk) stays within a 1 GiB arena.
- * Inside a partition the kernel clusters feature rows by hash-table region,
- * so partitions only bound memory and need not fit in cache.
+ * bytes per entity row, plus the feature chunk and the round's scratch) stays
+ * within a 1.5 GiB arena. Inside a partition the kernel clusters feature rows
+ * by hash-table region, so partitions only bound memory; each extra partition
+ * streams the feature rows once more.
  */
 export function choosePitPartitions(n: number, m: number): number {
-  const chunkBytes = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, m)) * BYTES_PER_CHUNK_ROW;
-  const perPartition = Math.max(1, ARENA_BUDGET - chunkBytes);
+  const fixed = Math.min(m, CHUNK) * 24 + Math.min(m, ROUND_ROWS) * 32;
+  const perPartition = Math.max(1, ARENA_BUDGET - fixed);
   return 1 << partitionBits(Math.ceil((n * BYTES_PER_ENTITY) / perPartition));
 }
 
-/** Feature rows per probe chunk: large enough to cluster well, at most 4 Mi rows (224 MiB). */
+/** Rows per latest-per-key chunk. */
 function chooseChunk(np: number, m: number): number {
-  return Math.max(1, Math.min(m, Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, 4 * np))));
+  return Math.max(1, Math.min(m, Math.max(1 << 16, Math.min(1 << 22, 4 * np))));
 }
 
 type Fn<A extends unknown[]> = (...args: A) => number;
@@ -156,11 +163,66 @@ export function pitJoin(
   for (let p = 0; p < 1 << bits; p++) {
     const np = counts.value[p];
     if (np === 0) continue;
-    const chunk = Math.max(1, Math.floor(options.chunkRows ?? chooseChunk(np, m)));
-    const r = k.scoped('pit_join', () => joinPartition(k, cols, n, m, np, bits, p, flags, options.ttl, chunk, options.regionBits ?? 0, result));
+    const chunk = Math.max(1, Math.floor(options.chunkRows ?? Math.min(m, CHUNK)));
+    const roundRows = Math.max(1, Math.floor(options.roundRows ?? ROUND_ROWS));
+    const r = k.scoped('pit_join', () => joinPartition(k, cols, n, m, np, bits, p, flags, options.ttl, chunk, options.regionBits ?? 0, roundRows, result));
     if (!r.ok) return r;
   }
   return ok(result);
+}
+
+interface ChunkBuffers {
+  readonly fk: number;
+  readonly fe: number;
+  readonly fc: number;
+  /** Rows per chunk. */
+  readonly c: number;
+  /** Copy rows [at, at + len) in: keys (and created when filtering), or all three columns. */
+  readonly load: (at: number, len: number, all: boolean) => void;
+}
+
+/**
+ * Clustered probe in rounds: count a run of chunks per table region, then
+ * copy their selected rows into scratch grouped by region, then offer them
+ * region by region. A round whose rows outgrow the scratch is retried with
+ * fewer chunks (skewed keys); one chunk always fits, as the scratch holds one.
+ */
+function clusteredProbe(k: KernelInstance, work: number, b: ChunkBuffers, m: number, bits: number, p: number, flags: number, roundRows: number): Result<void> {
+  const scratchRows = Math.max(b.c, Math.min(roundRows, Math.ceil(m / (1 << bits)) + b.c));
+  const scratch = k.alloc(32 * scratchRows);
+  const total = k.alloc(4);
+  const count = k.fn<Fn<[number, number, number, number, number, number, number]>>('pit_join_count');
+  const round = k.fn<Fn<[number, number]>>('pit_join_round');
+  const scatter = k.fn<Fn<[number, number, number, number, number, number, number, number, number, number]>>('pit_join_scatter');
+  const offer = k.fn<Fn<[number, number, number, number]>>('pit_join_offer');
+  // Chunks per round if rows spread evenly over partitions.
+  let per = Math.max(1, Math.floor((scratchRows * (1 << bits)) / b.c));
+  for (let at = 0; at < m; ) {
+    const end = Math.min(m, at + per * b.c);
+    for (let x = at; x < end; x += b.c) {
+      const len = Math.min(b.c, end - x);
+      b.load(x, len, false);
+      const r = k.check('pit_join_count', count(work, b.fk, b.fc, len, flags, bits, p));
+      if (!r.ok) return r;
+    }
+    round(work, total);
+    const rows = k.i32(total, 1)[0];
+    if (rows > scratchRows) {
+      offer(work, scratch, 0, flags); // clears the counts
+      per = Math.max(1, Math.floor(per / 2));
+      continue;
+    }
+    for (let x = at; x < end; x += b.c) {
+      const len = Math.min(b.c, end - x);
+      b.load(x, len, true);
+      const r = k.check('pit_join_scatter', scatter(work, b.fk, b.fe, b.fc, len, x, flags, bits, p, scratch));
+      if (!r.ok) return r;
+    }
+    const r = k.check('pit_join_offer', offer(work, scratch, rows, flags));
+    if (!r.ok) return r;
+    at = end;
+  }
+  return ok(undefined);
 }
 
 interface JoinColumns {
@@ -183,6 +245,7 @@ function joinPartition(
   ttl: bigint,
   chunk: number,
   regionBits: number,
+  roundRows: number,
   result: Int32Array,
 ): Result<void> {
   // 1. Select this partition's entity rows (hashing raw keys) into staging arrays.
@@ -209,20 +272,29 @@ function joinPartition(
   const work = k.alloc(k.fn<Fn<[number]>>('pit_join_work_bytes')(np));
   let r = k.check('pit_join_build', k.fn<Fn<[number, number, number, number, number]>>('pit_join_build')(work, sKey, sTs, np, regionBits));
   if (!r.ok) return r;
-  // 3. Stream every feature chunk through the kernel.
+  // 3. Stream every feature chunk through the kernel: directly when the table
+  //    is cache-sized, else in rounds clustered by table region.
   if (m > 0) {
     const c = Math.min(chunk, m);
     const fk = k.alloc(8 * c);
     const fe = k.alloc(8 * c);
     const fc = k.alloc(8 * c);
-    const scratch = k.alloc(32 * c);
-    const probe = k.fn<Fn<[number, number, number, number, number, number, number, number, number, number]>>('pit_join_probe');
-    for (let at = 0; at < m; at += c) {
-      const len = Math.min(c, m - at);
+    const filter = (flags & 1) !== 0;
+    const load = (at: number, len: number, all: boolean): void => {
       copyRows(k, fk, cols.fKey, at, len);
-      copyRows(k, fe, cols.fEv, at, len);
-      copyRows(k, fc, cols.fCr, at, len);
-      r = k.check('pit_join_probe', probe(work, fk, fe, fc, len, at, flags, bits, p, scratch));
+      if (all || filter) copyRows(k, fc, cols.fCr, at, len);
+      if (all) copyRows(k, fe, cols.fEv, at, len);
+    };
+    if (k.fn<Fn<[number]>>('pit_join_region_bits')(work) === 0) {
+      const probe = k.fn<Fn<[number, number, number, number, number, number, number, number, number]>>('pit_join_probe');
+      for (let at = 0; at < m; at += c) {
+        const len = Math.min(c, m - at);
+        load(at, len, true);
+        r = k.check('pit_join_probe', probe(work, fk, fe, fc, len, at, flags, bits, p));
+        if (!r.ok) return r;
+      }
+    } else {
+      r = clusteredProbe(k, work, { fk, fe, fc, c, load }, m, bits, p, flags, roundRows);
       if (!r.ok) return r;
     }
   }
@@ -244,7 +316,7 @@ export interface LatestWindow {
 
 /** Partition count for latest-per-key over m rows: about 104 bytes of kernel memory per row of a partition. */
 export function chooseLatestPartitions(m: number): number {
-  const chunkBytes = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, m)) * 24;
+  const chunkBytes = chooseChunk(m, m) * 24;
   return 1 << partitionBits(Math.ceil((m * 104) / Math.max(1, ARENA_BUDGET - chunkBytes)));
 }
 

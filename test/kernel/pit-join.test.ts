@@ -146,7 +146,7 @@ describe(`point-in-time join kernel (${runtime})`, () => {
     const r = rng(0x91717);
     for (let c = 0; c < 10_000; c++) {
       const { entities, features, ttl, filterByCreated } = randomCase(r);
-      const opts = { ttl, filterByCreated, chunkRows: r.bool(0.3) ? r.int(1, 7) : undefined, regionBits: r.bool(0.5) ? r.int(1, 6) : undefined };
+      const opts = { ttl, filterByCreated, chunkRows: r.bool(0.3) ? r.int(1, 7) : undefined, regionBits: r.bool(0.5) ? r.int(1, 6) : undefined, roundRows: r.bool(0.3) ? r.int(1, 20) : undefined };
       const got = unwrap(pitJoin(k, entities, features, opts));
       const want = pitJoinRef(entities, features, ttl, filterByCreated);
       if (!same(got, want)) expect({ case: c, ttl, filterByCreated, got: Array.from(got) }).toEqual({ case: c, ttl, filterByCreated, got: Array.from(want) });
@@ -164,7 +164,7 @@ describe(`point-in-time join kernel (${runtime})`, () => {
       const features = randomFeatures(r, m, modes, false);
       const opts = { ttl: randomTtl(r), filterByCreated: r.bool() };
       const whole = unwrap(pitJoin(k, entities, features, { ...opts, partitions: 1 }));
-      const parts = unwrap(pitJoin(k, entities, features, { ...opts, partitions: r.pick([2, 4, 16, 64, 256]), chunkRows: r.int(100, 5000), regionBits: r.int(0, 8) }));
+      const parts = unwrap(pitJoin(k, entities, features, { ...opts, partitions: r.pick([2, 4, 16, 64, 256]), chunkRows: r.int(100, 5000), regionBits: r.int(0, 8), roundRows: r.int(100, 20_000) }));
       expect(same(whole, parts)).toBe(true);
       if (c < 3) expect(same(whole, pitJoinRef(entities, features, opts.ttl, opts.filterByCreated))).toBe(true);
     }
