@@ -73,8 +73,12 @@ export function toHex(bytes: Uint8Array): string {
   return s;
 }
 
-/** A string identity for an entity key (for maps and SQL keys). */
-export const keyId = toHex;
+/** A string identity for an entity key (a Map key: one UTF-16 unit per byte). */
+export function keyId(bytes: Uint8Array): string {
+  return bytes.length <= 4096
+    ? String.fromCharCode.apply(null, bytes as unknown as number[])
+    : toHex(bytes);
+}
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
