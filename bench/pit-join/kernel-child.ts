@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { unwrap as unwrapKernel } from '../../src/core/errors.ts';
-import { loadKernel, orderByFeatureRow, pitJoin } from '../../src/kernel/index.ts';
+import { loadKernel, orderByFeatureRow, pitJoin, type GatherOrder } from '../../src/kernel/index.ts';
 import { entities, features, FEATURES, median, peakRss, SIZES, sizeArg, TTL_US } from './data.ts';
 
 const size = sizeArg(process.argv)[0];
@@ -27,12 +27,10 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const runs: { total: number; join: number; gather: number }[] = [];
 
 /** Output column: the chosen row's value, NaN (null) where there is none; reads src front to back. */
-function gather(idx: Int32Array, order: Uint32Array, src: Float32Array, dst: Float32Array): Float32Array {
+function gather(order: GatherOrder, src: Float32Array, dst: Float32Array): Float32Array {
   dst.fill(NaN);
-  for (let r = 0; r < order.length; r++) {
-    const i = order[r];
-    dst[i] = src[idx[i]];
-  }
+  const { entityRows, featureRows } = order;
+  for (let r = 0; r < entityRows.length; r++) dst[entityRows[r]] = src[featureRows[r]];
   return dst;
 }
 
@@ -49,7 +47,7 @@ for (let run = 0; run < 3; run++) {
   unwrapKernel(pitJoin(k, entityRows, featureRows, { ttl: BigInt(TTL_US), rawKeys: true, partitions, into: idx }));
   const t1 = performance.now();
   const order = unwrapKernel(orderByFeatureRow(k, idx));
-  feat.values.forEach((col, c) => gather(idx, order, col, out[c]));
+  feat.values.forEach((col, c) => gather(order, col, out[c]));
   const t2 = performance.now();
   runs.push({ total: t2 - t0, join: t1 - t0, gather: t2 - t1 });
 }

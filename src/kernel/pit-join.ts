@@ -391,12 +391,18 @@ function latestPartition(
   return ok(k.i32(out, k.i32(count, 1)[0]).slice());
 }
 
+/** Matched (entity row, feature row) pairs in ascending feature row order. */
+export interface GatherOrder {
+  readonly entityRows: Uint32Array;
+  readonly featureRows: Uint32Array;
+}
+
 /**
- * The entity rows that found a feature row, ordered by that feature row
- * (stable): gathering feature columns in this order reads them front to back
- * instead of at random. `chosen` is pitJoin's result.
+ * The entity rows that found a feature row, with that row, ordered by feature
+ * row (stable): gathering feature columns in this order reads each column
+ * front to back instead of at random. `chosen` is pitJoin's result.
  */
-export function orderByFeatureRow(k: KernelInstance, chosen: Int32Array): Result<Uint32Array> {
+export function orderByFeatureRow(k: KernelInstance, chosen: Int32Array): Result<GatherOrder> {
   let matched = 0;
   for (let i = 0; i < chosen.length; i++) if (chosen[i] >= 0) matched++;
   return k.scoped('sort_pairs_u64', () => {
@@ -415,7 +421,11 @@ export function orderByFeatureRow(k: KernelInstance, chosen: Int32Array): Result
     const tk = k.alloc(8 * matched);
     const tv = k.alloc(4 * matched);
     const r = k.check('sort_pairs_u64', k.fn<Fn<[number, number, number, number, number]>>('sort_pairs_u64')(keys, vals, matched, tk, tv));
-    return r.ok ? ok(k.u32(vals, matched).slice()) : r;
+    if (!r.ok) return r;
+    const featureRows = new Uint32Array(matched);
+    const sorted = k.u32(keys, 2 * matched);
+    for (let x = 0; x < matched; x++) featureRows[x] = sorted[2 * x];
+    return ok({ entityRows: k.u32(vals, matched).slice(), featureRows });
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/errors.ts';
-import { choosePitPartitions, latestPerKey, mixKeys, NULL_TS, pitJoin, type EntityRows, type FeatureRows } from '../../src/kernel/index.ts';
+import { choosePitPartitions, latestPerKey, mixKeys, NULL_TS, orderByFeatureRow, pitJoin, type EntityRows, type FeatureRows } from '../../src/kernel/index.ts';
 import { rng, type Rng } from '../support/rng.ts';
 import { runtime, testKernel } from '../support/kernel.ts';
 import { latestPerKeyRef, pitJoinRef } from '../reference/pit-join.ts';
@@ -156,9 +156,9 @@ describe(`point-in-time join kernel (${runtime})`, () => {
   it('gives the same answers partitioned and unpartitioned', async () => {
     const k = await testKernel();
     const r = rng(0x9a27);
-    for (let c = 0; c < 60; c++) {
-      const n = r.int(0, 3000);
-      const m = r.int(0, 12_000);
+    for (let c = 0; c < 40; c++) {
+      const n = r.int(0, 2000);
+      const m = r.int(0, 8000);
       const modes = { key: r.bool(0.2) ? r.int(0, 2) : 3, ts: r.int(0, 3) };
       const entities = randomEntities(r, n, modes, false);
       const features = randomFeatures(r, m, modes, false);
@@ -170,8 +170,8 @@ describe(`point-in-time join kernel (${runtime})`, () => {
     }
     // large enough for the clustered probe (many table regions), several chunks, raw keys
     const modes = { key: 3, ts: 0 };
-    const entities = randomEntities(r, 150_000, modes, false);
-    const features = randomFeatures(r, 300_000, modes, false);
+    const entities = randomEntities(r, 100_000, modes, false);
+    const features = randomFeatures(r, 200_000, modes, false);
     const whole = unwrap(pitJoin(k, entities, features, { ttl: 3n, partitions: 1, chunkRows: 1 }));
     expect(same(whole, unwrap(pitJoin(k, entities, features, { ttl: 3n })))).toBe(true);
     expect(same(whole, unwrap(pitJoin(k, entities, features, { ttl: 3n, partitions: 8, chunkRows: 70_000 })))).toBe(true);
@@ -186,6 +186,16 @@ describe(`point-in-time join kernel (${runtime})`, () => {
     expect(choosePitPartitions(1_000_000, 10_000_000)).toBe(1);
     expect(choosePitPartitions(10_000_000, 50_000_000)).toBeGreaterThanOrEqual(2);
     expect(choosePitPartitions(100_000_000, 10_000_000)).toBeGreaterThanOrEqual(16);
+  });
+});
+
+describe(`gather order (${runtime})`, () => {
+  it('lists matched entity rows by feature row, stably', async () => {
+    const k = await testKernel();
+    const o = unwrap(orderByFeatureRow(k, Int32Array.of(5, -1, 2, 5, 0, -1, 2)));
+    expect(Array.from(o.featureRows)).toEqual([0, 2, 2, 5, 5]);
+    expect(Array.from(o.entityRows)).toEqual([4, 2, 6, 0, 3]);
+    expect(unwrap(orderByFeatureRow(k, new Int32Array(0))).entityRows.length).toBe(0);
   });
 });
 
@@ -219,7 +229,7 @@ describe(`latest-per-key kernel (${runtime})`, () => {
   it('gives the same answers partitioned and unpartitioned', async () => {
     const k = await testKernel();
     const r = rng(0x1a7f);
-    const f = randomFeatures(r, 400_000, { key: 3, ts: 0 }, false);
+    const f = randomFeatures(r, 200_000, { key: 3, ts: 0 }, false);
     const whole = unwrap(latestPerKey(k, f, { start: -3n, end: 4n }, { partitions: 1 }));
     expect(same(whole, unwrap(latestPerKey(k, f, { start: -3n, end: 4n })))).toBe(true);
     expect(same(whole, unwrap(latestPerKey(k, f, { start: -3n, end: 4n }, { partitions: 64, chunkRows: 50_000 })))).toBe(true);
