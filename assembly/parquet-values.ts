@@ -383,3 +383,39 @@ export function pq_ba_encode(offsets: usize, data: usize, validity: usize, nRows
   store<i32>(res, <i32>(op - dst));
   return OK;
 }
+
+/**
+ * Min and max of n dense values (statistics for the writer). kind: 0 i32,
+ * 1 i64, 2 f32, 3 f64. NaN is skipped. res: [count i32, pad, min 8 bytes,
+ * max 8 bytes] (i32/f32 widened to i64/f64); count = values considered.
+ */
+export function pq_minmax(kind: i32, src: usize, n: i32, res: usize): i32 {
+  if (n < 0 || kind < 0 || kind > 3) return ERR_BAD_ARGUMENT;
+  let count: i32 = 0;
+  if (kind == 0 || kind == 1) {
+    let lo: i64 = i64.MAX_VALUE;
+    let hi: i64 = i64.MIN_VALUE;
+    for (let i: i32 = 0; i < n; i++) {
+      const v: i64 = kind == 0 ? <i64>load<i32>(src + (<usize>i << 2)) : load<i64>(src + (<usize>i << 3));
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    count = n;
+    store<i64>(res + 8, lo);
+    store<i64>(res + 16, hi);
+  } else {
+    let lo: f64 = Infinity;
+    let hi: f64 = -Infinity;
+    for (let i: i32 = 0; i < n; i++) {
+      const v: f64 = kind == 2 ? <f64>load<f32>(src + (<usize>i << 2)) : load<f64>(src + (<usize>i << 3));
+      if (v != v) continue;
+      count++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    store<f64>(res + 8, lo);
+    store<f64>(res + 16, hi);
+  }
+  store<i32>(res, count);
+  return OK;
+}

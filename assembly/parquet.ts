@@ -10,5 +10,5 @@ export { pq_rle_decode, pq_def_levels, pq_rle_max_length, pq_rle_encode } from "
 export { pq_page_header } from "./parquet-thrift";
 export {
   pq_decode_fixed, pq_spread_tail, pq_decode_bool, pq_ba_dictionary, pq_ba_locate, pq_ba_gather,
-  pq_int96_to_ns, pq_i64_rescale, pq_u32_to_i64, pq_compact, pq_bool_pack, pq_ba_encode,
+  pq_int96_to_ns, pq_i64_rescale, pq_u32_to_i64, pq_compact, pq_bool_pack, pq_ba_encode, pq_minmax,
 } from "./parquet-values";

@@ -51,6 +51,8 @@ export interface WriteOptions {
   /** Target uncompressed bytes per data page (default 1 MiB). */
   readonly pageBytes?: number;
   readonly keyValueMetadata?: Readonly<Record<string, string>>;
+  /** fsync the file before the rename (default false: like DuckDB's COPY; the rename alone guards against half-written files from failed runs). */
+  readonly fsync?: boolean;
 }
 
 export interface WriteSummary {
@@ -62,6 +64,7 @@ export interface WriteSummary {
 const PHYSICAL: Record<WriteType, SchemaElement['type']> = {
   bool: 'BOOLEAN', int32: 'INT32', date: 'INT32', int64: 'INT64', timestamp: 'INT64', float: 'FLOAT', double: 'DOUBLE', string: 'BYTE_ARRAY',
 };
+const STATS = { int32: 'i32', date: 'i32', int64: 'i64', timestamp: 'i64', float: 'f32', double: 'f64' } as Record<WriteType, 'i32' | 'i64' | 'f32' | 'f64' | undefined>;
 const WIDTH: Record<WriteType, number> = { bool: 1, int32: 4, date: 4, int64: 8, timestamp: 8, float: 4, double: 8, string: 0 };
 
 function schemaElement(c: WriteColumn): SchemaElement {
@@ -78,8 +81,6 @@ interface Normalized {
   offsets?: Int32Array;
   data?: Uint8Array;
   validity: Uint8Array | null;
-  /** numbers/bigints for min/max statistics */
-  typed?: Float64Array | Float32Array | Int32Array | BigInt64Array;
 }
 
 const utf8 = new TextEncoder();
@@ -108,18 +109,17 @@ function normalize(col: WriteColumn, v: WriteValues, n: number): Normalized | st
     if (t === 'bool') return { bytes: Uint8Array.from(arr.slice(0, n), (x) => (x ? 1 : 0)), validity: val };
     if (t === 'int64' || t === 'timestamp') {
       const typed = BigInt64Array.from(arr.slice(0, n), (x) => (x === null || x === undefined ? 0n : BigInt(x as bigint | number)));
-      return { bytes: asBytes(typed), validity: val, typed };
+      return { bytes: asBytes(typed), validity: val };
     }
     const typed = t === 'double' ? new Float64Array(n) : t === 'float' ? new Float32Array(n) : new Int32Array(n);
     for (let i = 0; i < n; i++) typed[i] = Number(arr[i] ?? 0);
-    return { bytes: asBytes(typed), validity: val, typed };
+    return { bytes: asBytes(typed), validity: val };
   }
   if (ArrayBuffer.isView(v)) {
     const want = { bool: Uint8Array, int32: Int32Array, date: Int32Array, int64: BigInt64Array, timestamp: BigInt64Array, float: Float32Array, double: Float64Array, string: null }[t];
     if (!want || !(v instanceof want)) return `is a ${v.constructor.name}, expected a ${t} column`;
     if (v.length < n) return `has ${v.length} values for ${n} rows`;
-    const typed = t === 'bool' ? undefined : (v as Normalized['typed']);
-    return { bytes: asBytes(v), validity: null, ...(typed ? { typed } : {}) };
+    return { bytes: asBytes(v), validity: null };
   }
   const c = v as Column;
   if (c.type === 'list') return 'is a list column (lists cannot be written)';
@@ -132,41 +132,7 @@ function normalize(col: WriteColumn, v: WriteValues, n: number): Normalized | st
   }
   const values = c.type === 'timestamp' ? toEpochMicros(c) : c.values;
   if (values.length < n) return `has ${values.length} values for ${n} rows`;
-  const typed = values instanceof Uint8Array || values instanceof BigUint64Array ? undefined : values;
-  return { bytes: asBytes(values), validity: c.validity, ...(typed ? { typed } : {}) };
-}
-
-/** min/max of the non-null values (numbers or bigints), skipping NaN; undefined when none. */
-function minMax(typed: NonNullable<Normalized['typed']>, validity: Uint8Array | null, from: number, to: number): { min: number | bigint; max: number | bigint } | undefined {
-  if (typed instanceof BigInt64Array) {
-    // Compare (hi signed, lo unsigned) halves as numbers: no BigInt per row.
-    const w = new Int32Array(typed.buffer, typed.byteOffset, typed.length * 2);
-    let lo = -1;
-    let hi = -1;
-    for (let i = from; i < to; i++) {
-      if (validity && !validity[i]) continue;
-      if (lo < 0) {
-        lo = hi = i;
-        continue;
-      }
-      const h = w[2 * i + 1];
-      const l = w[2 * i] >>> 0;
-      const hl = w[2 * lo + 1];
-      if (h < hl || (h === hl && l < w[2 * lo] >>> 0)) lo = i;
-      const hh = w[2 * hi + 1];
-      if (h > hh || (h === hh && l > w[2 * hi] >>> 0)) hi = i;
-    }
-    return lo < 0 ? undefined : { min: typed[lo], max: typed[hi] };
-  }
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = from; i < to; i++) {
-    if (validity && !validity[i]) continue;
-    const x = typed[i];
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  return min === Infinity ? undefined : { min, max };
+  return { bytes: asBytes(values), validity: c.validity };
 }
 
 /** The rows of each page of a column chunk: ~pageBytes of values each. */
@@ -217,6 +183,8 @@ function writeChunk(ctx: Ctx, col: WriteColumn, norm: Normalized, start: number,
   const chunkStart = ctx.out.offset;
   let unc = 0;
   let nulls = 0;
+  let lo: number | bigint | undefined;
+  let hi: number | bigint | undefined;
   if (!nullable && norm.validity) {
     for (let i = start; i < end; i++) {
       if (!norm.validity[i]) return pqErr('invalid_argument', `column ${col.name} is not nullable but row ${i} is null`);
@@ -238,23 +206,32 @@ function writeChunk(ctx: Ctx, col: WriteColumn, norm: Normalized, start: number,
     let values: PageValues;
     if (norm.offsets) values = { kind: 'bytes', offsets: norm.offsets.subarray(a, b + 1), data: norm.data! };
     else if (col.type === 'bool') values = { kind: 'bool', bytes: norm.bytes!.subarray(a, b) };
-    else values = { kind: 'fixed', width: width as 4 | 8, bytes: norm.bytes!.subarray(a * width, b * width) };
-    const page = encodeDataPage(ctx.k, values, rows, validity, ctx.snappy);
+    else values = { kind: 'fixed', width: width as 4 | 8, bytes: norm.bytes!.subarray(a * width, b * width), stats: STATS[col.type] };
+    let headerLen = 0;
+    const page = encodeDataPage(ctx.k, values, rows, validity, ctx.snappy, (body, info) => {
+      // Header then body, straight from wasm memory to the file.
+      const header = new ByteWriter(64);
+      writePageHeader(header, {
+        type: 'DATA_PAGE',
+        uncompressed_page_size: info.uncompressedSize,
+        compressed_page_size: info.compressedSize,
+        data_page_header: { num_values: rows, encoding: 'PLAIN', definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' },
+      });
+      const hb = header.getBytes();
+      headerLen = hb.length;
+      ctx.out.write(hb);
+      ctx.out.write(body);
+    });
     if (!page.ok) return pqErr(page.error.code, `column ${col.name}: ${page.error.message}`);
     nulls += rows - page.value.nonNull;
-    const header = new ByteWriter();
-    writePageHeader(header, {
-      type: 'DATA_PAGE',
-      uncompressed_page_size: page.value.uncompressedSize,
-      compressed_page_size: page.value.body.length,
-      data_page_header: { num_values: rows, encoding: 'PLAIN', definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' },
-    });
-    const hb = header.getBytes();
-    ctx.out.write(hb);
-    ctx.out.write(page.value.body);
-    unc += hb.length + page.value.uncompressedSize;
+    unc += headerLen + page.value.uncompressedSize;
+    const { min, max } = page.value;
+    if (min !== undefined && max !== undefined) {
+      if (lo === undefined || min < lo) lo = min;
+      if (hi === undefined || max > hi) hi = max;
+    }
   }
-  const mm = norm.typed ? minMax(norm.typed, norm.validity, start, end) : undefined;
+  const mm = lo !== undefined && hi !== undefined ? { min: lo, max: hi } : undefined;
   return pqOk({
     file_offset: BigInt(chunkStart),
     meta_data: {
@@ -353,7 +330,7 @@ export async function writeParquet(path: string, opts: WriteOptions): Promise<Pa
     writeMetadata(footer, md as Parameters<typeof writeMetadata>[1]);
     footer.appendBytes(utf8.encode('PAR1'));
     ctx.out.write(footer.getBytes());
-    fsyncSync(fd);
+    if (opts.fsync) fsyncSync(fd);
     closeSync(fd);
   } catch (e) {
     // A file-system failure is a value; anything else (a throwing batch source, a bug) is rethrown after cleanup.

@@ -240,7 +240,7 @@ export interface UnsupportedChunk {
   readonly reason: string;
 }
 
-/** Decompress a page with a codec the kernel lacks (GZIP, BROTLI, ZSTD...); null = cannot. */
+/** Decompress a page with a codec the kernel lacks (GZIP, BROTLI, ZSTD...); null = cannot; throwing = corrupt page. */
 export type HostDecompress = (codec: number, src: Uint8Array, uncompressedSize: number) => Uint8Array | null;
 
 interface PageRef {
@@ -374,7 +374,12 @@ export function decodeColumnChunkWith<T>(
     const inflate = (src: number, srcLen: number, dst: number, size: number): string | null => {
       if (codec === ParquetCodec.SNAPPY) return call(k, 'pq_snappy_decompress', src, srcLen, dst, size) === Status.OK ? '' : 'bad snappy data';
       if (codec === ParquetCodec.LZ4_RAW) return call(k, 'pq_lz4_decompress', src, srcLen, dst, size) === Status.OK ? '' : 'bad lz4 data';
-      const got = hostDecompress?.(codec, k.u8(src, srcLen), size) ?? null;
+      let got: Uint8Array | null;
+      try {
+        got = hostDecompress?.(codec, k.u8(src, srcLen), size) ?? null;
+      } catch (e) {
+        return `codec ${codec}: ${(e as Error).message}`;
+      }
       if (got === null) return null;
       if (got.length !== size) return `codec ${codec} produced ${got.length} bytes, page header says ${size}`;
       k.u8(dst, size).set(got);
@@ -583,25 +588,39 @@ export function decodeColumnChunkBytes(k: KernelInstance, spec: Omit<ColumnChunk
 
 /** One page of one column, as the writer hands it to the kernel. */
 export type PageValues =
-  | { kind: 'fixed'; width: 4 | 8; bytes: Uint8Array }
+  | { kind: 'fixed'; width: 4 | 8; bytes: Uint8Array; stats?: 'i32' | 'i64' | 'f32' | 'f64' }
   | { kind: 'bool'; bytes: Uint8Array }
   | { kind: 'bytes'; offsets: Int32Array; data: Uint8Array };
 
 export interface EncodedPage {
-  /** The page body: [u32 length + RLE definition levels] + PLAIN values, compressed if asked. */
-  readonly body: Uint8Array;
   readonly uncompressedSize: number;
+  readonly compressedSize: number;
   readonly nonNull: number;
+  /** Min/max of the non-null values (NaN skipped) when `stats` was asked and there are any. */
+  readonly min?: number | bigint;
+  readonly max?: number | bigint;
 }
 
+const STATS_KIND = { i32: 0, i64: 1, f32: 2, f64: 3 } as const;
+
 /**
- * Encode one data page (v1, PLAIN values) of nRows rows. validity (1 byte per
- * row) is required for an optional column (maxDef 1), null for a required one.
+ * Encode one data page (v1, PLAIN values) of nRows rows and hand its body
+ * ([u32 length + RLE definition levels] + values, snappy-compressed if asked)
+ * to `sink` as a view into wasm memory, valid only during the call (the
+ * writer writes it straight to the file). validity (1 byte per row) is
+ * required for an optional column (maxDef 1), null for a required one.
  */
-export function encodeDataPage(k: KernelInstance, values: PageValues, nRows: number, validity: Uint8Array | null, snappy: boolean): Result<EncodedPage> {
+export function encodeDataPage(
+  k: KernelInstance,
+  values: PageValues,
+  nRows: number,
+  validity: Uint8Array | null,
+  snappy: boolean,
+  sink: (body: Uint8Array, page: EncodedPage) => void,
+): Result<EncodedPage> {
   const name = 'parquet.encodeDataPage';
   return k.scoped(name, () => {
-    const res = k.alloc(16);
+    const res = k.alloc(32);
     let levels = 0;
     let levelLen = 0;
     let vptr = 0;
@@ -627,16 +646,17 @@ export function encodeDataPage(k: KernelInstance, values: PageValues, nRows: num
     let nonNull = nRows;
     const dst = page + head;
     if (values.kind === 'fixed') {
-      if (values.bytes.length < nRows * values.width) return err('invalid_argument', `${name}: values shorter than the page`);
-      if (!validity) {
-        k.u8(dst, nRows * values.width).set(values.bytes.subarray(0, nRows * values.width));
-        valueBytes = nRows * values.width;
+      const w = values.width;
+      if (values.bytes.length < nRows * w) return err('invalid_argument', `${name}: values shorter than the page`);
+      const hasNulls = validity !== null && validity.subarray(0, nRows).includes(0);
+      if (!hasNulls) {
+        k.u8(dst, nRows * w).set(values.bytes.subarray(0, nRows * w));
       } else {
-        const src = k.copyIn(values.bytes.subarray(0, nRows * values.width));
-        call(k, 'pq_compact', src, values.width, vptr, nRows, dst, res);
+        const src = k.copyIn(values.bytes.subarray(0, nRows * w));
+        call(k, 'pq_compact', src, w, vptr, nRows, dst, res);
         nonNull = k.i32(res, 1)[0];
-        valueBytes = nonNull * values.width;
       }
+      valueBytes = nonNull * w;
     } else if (values.kind === 'bool') {
       const src = k.copyIn(values.bytes.subarray(0, nRows));
       call(k, 'pq_bool_pack', src, vptr, nRows, dst, res);
@@ -656,13 +676,44 @@ export function encodeDataPage(k: KernelInstance, values: PageValues, nRows: num
       nonNull = 0;
       for (let i = 0; i < nRows; i++) nonNull += validity[i] ? 1 : 0;
     }
+    // Statistics over the dense values now in the page buffer.
+    let min: number | bigint | undefined;
+    let max: number | bigint | undefined;
+    if (values.kind === 'fixed' && values.stats) {
+      const kind = STATS_KIND[values.stats];
+      call(k, 'pq_minmax', kind, dst, nonNull, res);
+      if (k.i32(res, 1)[0] > 0) {
+        if (kind <= 1) {
+          const mm = k.i64(res + 8, 2);
+          [min, max] = kind === 0 ? [Number(mm[0]), Number(mm[1])] : [mm[0], mm[1]];
+        } else {
+          const mm = k.f64(res + 8, 2);
+          [min, max] = [mm[0], mm[1]];
+        }
+      }
+    }
     const size = head + valueBytes;
-    if (!snappy) return ok({ body: k.u8(page, size).slice(), uncompressedSize: size, nonNull });
-    const cmp = k.alloc(call(k, 'pq_snappy_max_length', size));
-    const st = call(k, 'pq_snappy_compress', page, size, cmp, res);
-    if (st !== Status.OK) return statusErr(name, st);
-    return ok({ body: k.u8(cmp, k.i32(res, 1)[0]).slice(), uncompressedSize: size, nonNull });
+    let body = page;
+    let bodyLen = size;
+    if (snappy) {
+      body = k.alloc(call(k, 'pq_snappy_max_length', size));
+      const st = call(k, 'pq_snappy_compress', page, size, body, res);
+      if (st !== Status.OK) return statusErr(name, st);
+      bodyLen = k.i32(res, 1)[0];
+    }
+    const info: EncodedPage = { uncompressedSize: size, compressedSize: bodyLen, nonNull, ...(min !== undefined ? { min, max } : {}) };
+    sink(k.u8(body, bodyLen), info);
+    return ok(info);
   });
+}
+
+/** encodeDataPage into a fresh array (tests, small pages). */
+export function encodeDataPageBytes(k: KernelInstance, values: PageValues, nRows: number, validity: Uint8Array | null, snappy: boolean): Result<EncodedPage & { body: Uint8Array }> {
+  let body = new Uint8Array(0);
+  const r = encodeDataPage(k, values, nRows, validity, snappy, (b) => {
+    body = b.slice();
+  });
+  return r.ok ? ok({ ...r.value, body }) : r;
 }
 
 /** Convert n i64 values in place in a copy: multiply by mul, floor-divide by div; nulls (validity 0) get nullValue. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeColumnChunkBytes,
   defLevelsToValidity,
-  encodeDataPage,
+  encodeDataPageBytes,
   lz4Decompress,
   parsePageHeader,
   ParquetCodec,
@@ -575,11 +575,26 @@ describe(`parquet page encoding (${runtime})`, () => {
         for (let i = 0; i < rows; i++) offsets[i + 1] = offsets[i] + s.strings[i].length;
         values = { kind: 'bytes', offsets, data: concat(s.strings) };
       } else if (kind === 'bool') values = { kind: 'bool', bytes: s.fixed };
-      else values = { kind: 'fixed', width: WIDTH[kind] as 4 | 8, bytes: s.fixed };
+      else values = { kind: 'fixed', width: WIDTH[kind] as 4 | 8, bytes: s.fixed, stats: ({ int32: 'i32', int64: 'i64', double: 'f64' } as const)[kind] };
       const snappy = r.bool();
-      const page = encodeDataPage(k, values, rows, s.validity, snappy);
+      const page = encodeDataPageBytes(k, values, rows, s.validity, snappy);
       if (!page.ok) throw new Error(page.error.message);
       const p = page.value;
+      if (values.kind === 'fixed') {
+        // min/max statistics over the non-null values (NaN skipped).
+        const dense = denseValues(s, 0, rows).fixed;
+        const dv = new DataView(dense.buffer, dense.byteOffset, dense.byteLength);
+        const w = values.width;
+        const xs: (number | bigint)[] = [];
+        for (let i = 0; i < dense.length / w; i++) {
+          const x = kind === 'int32' ? dv.getInt32(i * w, true) : kind === 'int64' ? dv.getBigInt64(i * w, true) : dv.getFloat64(i * w, true);
+          if (typeof x === 'number' && Number.isNaN(x)) continue;
+          xs.push(x);
+        }
+        const lo = xs.reduce<number | bigint | undefined>((a, x) => (a === undefined || x < a ? x : a), undefined);
+        const hi = xs.reduce<number | bigint | undefined>((a, x) => (a === undefined || x > a ? x : a), undefined);
+        expect([p.min, p.max]).toEqual([lo, hi]);
+      }
       const header = writeHeader({ type: 0, unc: p.uncompressedSize, comp: p.body.length, numValues: rows, encoding: 0 }, null);
       const codec = snappy ? ParquetCodec.SNAPPY : ParquetCodec.UNCOMPRESSED;
       const got = decodeColumnChunkBytes(k, specFor(s, codec, nullable), concat([header, p.body]));
