@@ -4,9 +4,11 @@ import { type CliIo, EXIT_OK, EXIT_USAGE, EXIT_USER, UsageError } from './cli-io
 import { describe, DESCRIBE_HELP } from './describe.ts';
 import { init, INIT_HELP } from './init.ts';
 import { list, LIST_HELP } from './list.ts';
+import { MATERIALIZE_HELP, MATERIALIZE_INCREMENTAL_HELP, materializeCommand, materializeIncrementalCommand } from './materialize.ts';
 import { plan, PLAN_HELP } from './plan.ts';
 import { registryDump, REGISTRY_DUMP_HELP } from './registry-dump.ts';
 import { registrySchema, REGISTRY_SCHEMA_HELP } from './registry-schema.ts';
+import { SERVE_HELP, serveCommand } from './serve.ts';
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
@@ -18,6 +20,9 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   describe: { run: describe, help: DESCRIBE_HELP },
   'registry-dump': { run: registryDump, help: REGISTRY_DUMP_HELP },
   'registry-schema': { run: registrySchema, help: REGISTRY_SCHEMA_HELP },
+  materialize: { run: materializeCommand, help: MATERIALIZE_HELP },
+  'materialize-incremental': { run: materializeIncrementalCommand, help: MATERIALIZE_INCREMENTAL_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
 };
 
 const USAGE = `larder: a feature store (Feast semantics) for Cloudflare Workers and Node.
