@@ -2,10 +2,12 @@ import { LarderError } from '../../src/core/errors.ts';
 import { apply, APPLY_HELP } from './apply.ts';
 import { type CliIo, EXIT_OK, EXIT_USAGE, EXIT_USER, UsageError } from './cli-io.ts';
 import { describe, DESCRIBE_HELP } from './describe.ts';
+import { DEV_HELP, devCommand, MIGRATE_HELP, migrateCommand } from './dev.ts';
 import { init, INIT_HELP } from './init.ts';
 import { list, LIST_HELP } from './list.ts';
 import { MATERIALIZE_HELP, MATERIALIZE_INCREMENTAL_HELP, materializeCommand, materializeIncrementalCommand } from './materialize.ts';
 import { plan, PLAN_HELP } from './plan.ts';
+import { quickstart, QUICKSTART_HELP } from './quickstart.ts';
 import { registryDump, REGISTRY_DUMP_HELP } from './registry-dump.ts';
 import { registrySchema, REGISTRY_SCHEMA_HELP } from './registry-schema.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
@@ -23,6 +25,9 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   materialize: { run: materializeCommand, help: MATERIALIZE_HELP },
   'materialize-incremental': { run: materializeIncrementalCommand, help: MATERIALIZE_INCREMENTAL_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
+  migrate: { run: migrateCommand, help: MIGRATE_HELP },
+  dev: { run: devCommand, help: DEV_HELP },
+  quickstart: { run: quickstart, help: QUICKSTART_HELP },
 };
 
 const USAGE = `larder: a feature store (Feast semantics) for Cloudflare Workers and Node.
