@@ -24,7 +24,7 @@ export interface ReadOptions {
    * one worker per core, or none for small reads (< 8 MB of column chunks).
    */
   readonly workers?: number | 'auto';
-  /** Row groups decoded ahead of the consumer (default: 2 per worker, at least 2). */
+  /** Row groups in flight ahead of the consumer (default: one per worker, at least 2). More costs memory and, on hosts where fresh memory is slow, time. */
   readonly prefetch?: number;
   /**
    * Recycle each batch's buffers once the consumer is done with it (after
@@ -81,7 +81,7 @@ function plan(file: ParquetFile, opts: ReadOptions): ParquetResult<Plan> {
   for (const g of groups) for (const c of columns) bytes += chunks[g][c.leaf].length;
   const cores = Math.max(1, availableParallelism());
   const workers = opts.workers === undefined || opts.workers === 'auto' ? (bytes < SMALL_READ ? 0 : cores) : Math.max(0, Math.floor(opts.workers));
-  const prefetch = Math.max(1, Math.floor(opts.prefetch ?? Math.max(2, 2 * workers)));
+  const prefetch = Math.max(1, Math.floor(opts.prefetch ?? Math.max(2, workers)));
   return pqOk({ file, groups, columns, workers, prefetch, unit: opts.timestamps === 'us' ? 'us' : undefined, fastPath: opts.fastPath !== false });
 }
 

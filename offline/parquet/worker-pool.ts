@@ -3,6 +3,7 @@
 // decodes whole tasks; results come back in any order and the reader puts
 // them back in row-group order. Idle workers are unref'd so they never keep
 // the process alive; a crashed worker fails its tasks and is replaced.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DecodedColumn, DecodeTask } from './decode-task.ts';
 import type { ParquetResult } from './errors.ts';
@@ -101,6 +102,14 @@ export function decodePool(size: number): DecodePool {
   if (!shared) shared = new DecodePool(size);
   else shared.grow(size);
   return shared;
+}
+
+/**
+ * Start the shared decode workers ahead of the first read (each costs a few
+ * hundred ms to load its modules); reads start them on demand otherwise.
+ */
+export function startParquetWorkers(size = Math.max(1, availableParallelism())): void {
+  decodePool(size);
 }
 
 /** Terminate the shared decode workers (they are unref'd, so this is only needed for a clean shutdown). */
