@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
 import { loadKernel } from '../../src/kernel/index.ts';
 import {
   codecSchema,
@@ -117,16 +118,16 @@ const methods: Record<string, () => void> = {
  * ns per row of each method: the fastest of REPS runs after 3 warm-ups, the
  * methods taking turns (round robin) so that load from other processes on a
  * shared machine hits them alike; other processes only ever add time, hence
- * the minimum rather than the median.
+ * the minimum rather than the median. No forced gc() between runs: after a
+ * full collection V8 shrinks the young generation, and the next
+ * allocation-heavy run pays for growing it back.
  */
 const REPS = 15;
 function measure(): Record<string, number> {
   const best: Record<string, number> = {};
-  const gc = (globalThis as { gc?: () => void }).gc;
   for (let w = 0; w < 3; w++) for (const fn of Object.values(methods)) fn();
   for (let rep = 0; rep < REPS; rep++) {
     for (const [name, fn] of Object.entries(methods)) {
-      gc?.();
       const t0 = performance.now();
       fn();
       const ns = ((performance.now() - t0) * 1e6) / ROWS;
@@ -152,7 +153,7 @@ for (let i = 0; i < ROWS; i += Math.max(1, Math.floor(ROWS / 100))) {
 const f1 = (x: number): string => x.toFixed(1);
 const line = (label: string, b: string, ns: string, note = ''): string => `| ${label.padEnd(52)} | ${b.padStart(9)} | ${ns.padStart(11)} | ${note}`;
 console.log(`\nlarder codec benchmark: view ${VIEW_NAME} (${FIELDS.length} features: ${TYPES.join(', ')}), ${ROWS} rows, 2% nulls`);
-console.log(`node ${process.version}, ${new Date().toISOString()}; times are the fastest of ${REPS} round-robin runs after 3 warm-ups\n`);
+console.log(`node ${process.version}, ${cpus().length} cpus, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${new Date().toISOString()}; times are the fastest of ${REPS} round-robin runs after 3 warm-ups\n`);
 console.log(line('encoding / decode path', 'B/vector', 'ns/vector', 'output'));
 console.log(`|${'-'.repeat(54)}|${'-'.repeat(11)}|${'-'.repeat(13)}|--------`);
 console.log(line('larder v1, WASM batch decode -> typed columns', f1(bytes.larder), f1(t.batchColumns), 'typed arrays + string[] per field'));
