@@ -33,7 +33,11 @@ const SOURCE = `
     CASE WHEN i % 3 = 0 THEN NULL ELSE [i, i + 1, NULL] END AS lst,
     ((i % 100000) / 100)::DECIMAL(10, 2) AS dec,
     CASE WHEN i % 9 = 0 THEN NULL ELSE (i * 12345.6789)::DECIMAL(38, 4) END AS dec38,
-    ('\\x' || lpad(to_hex(i % 256), 2, '0'))::BLOB AS blob
+    ('\\x' || lpad(to_hex(i % 256), 2, '0'))::BLOB AS blob,
+    ((i * 2654435761) % 4294967296)::UINTEGER AS u32,
+    (18446744073709551615 - i::UBIGINT * 1000000007) AS u64,
+    (i % 256 - 128)::TINYINT AS i8,
+    CASE WHEN i % 11 = 0 THEN NULL ELSE (i % 65536 - 32768)::SMALLINT END AS i16
   FROM range(5000) t(i)`;
 
 const FILES: Record<string, string> = {
@@ -99,6 +103,10 @@ describe('parquet reader vs DuckDB', () => {
     expect(s.dec).toMatchObject({ type: 'double', physical: 'INT64', logical: 'DECIMAL(10,2)', fastPath: false });
     expect(s.dec38).toMatchObject({ type: 'double', physical: 'FIXED_LEN_BYTE_ARRAY', logical: 'DECIMAL(38,4)', fastPath: false });
     expect(s.blob.type).toBe('binary');
+    expect(s.u32).toMatchObject({ type: 'int64', physical: 'INT32', fastPath: true }); // UINT_32 widens
+    expect(s.u32.logical).toMatch(/UINT_32|INT\(32, unsigned\)/);
+    expect(s.u64).toMatchObject({ type: 'uint64', physical: 'INT64' });
+    expect(s.i8).toMatchObject({ type: 'int32', physical: 'INT32' });
     expect(files.default.numRows).toBe(5000);
     expect(files.small_groups.rowGroups.length).toBe(3);
   });

@@ -75,6 +75,7 @@ export async function duckColumns(db: DuckDBConnection, path: string, schema: re
       if (typeof v === 'object' && v !== null && 'bytes' in v) return Array.from((v as { bytes: Uint8Array }).bytes);
       if (typeof v === 'object' && v !== null && 'toDouble' in v) return (v as { toDouble(): number }).toDouble();
       if (typeof v === 'bigint' && (schema[j].type === 'date' || schema[j].type === 'int32')) return Number(v);
+      if (typeof v === 'number' && (schema[j].type === 'int64' || schema[j].type === 'uint64')) return BigInt(v);
       if (schema[j].type === 'list' && typeof v === 'string') return JSON.stringify(JSON.parse(v));
       return v;
     }),
