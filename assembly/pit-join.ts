@@ -35,9 +35,8 @@ const HIST_BYTES: usize = ((<usize>1 << MAX_REGION_BITS) + 1) << 2;
 const HLL_BITS: u32 = 12;
 const HLL: usize = memory.data(1 << HLL_BITS, 16);
 
-// Work area: header | slots (maxCap) | ts per group row (n i64) | best cells (n) |
-// build records (n) | region histogram.
-// Header: cap u32 @0, log2 cap u32 @4, n i32 @8, region bits u32 @12, maxCap u32 @16.
+// Work area: header | slots (cap) | ts per group row (n i64) | best cells (n) | region histogram.
+// Header: cap u32 @0, log2 cap u32 @4, n i32 @8, region bits u32 @12.
 
 // @ts-ignore: decorator
 @inline function capacityFor(n: f64): usize {
@@ -63,27 +62,33 @@ const HLL: usize = memory.data(1 << HLL_BITS, 16);
 const FLAG_FILTER_CREATED: i32 = 1; // filterByCreated
 const FLAG_RAW_KEYS: i32 = 2; // keys are raw 64-bit values: hash them with mix64 first
 
-/** Bytes of the work area pit_join_build needs for n entity rows (f64: may exceed 2^31). */
-export function pit_join_work_bytes(n: i32): f64 {
+/**
+ * Hash-table slots for n entity rows with about `distinct` distinct keys
+ * (pit_join_estimate): a power of two, at least twice the keys (with a 10%
+ * margin), never more than for n distinct keys.
+ */
+export function pit_join_capacity(n: i32, distinct: f64): f64 {
   if (n < 0) return 0;
-  return <f64>HEADER + <f64>capacityFor(<f64>n) * <f64>SLOT + <f64>n * <f64>(8 + BEST + RECORD) + <f64>HIST_BYTES;
+  return <f64>capacityFor(min<f64>(<f64>n, distinct * 1.1 + 16));
+}
+
+/** Bytes of the work area pit_join_build needs for n entity rows and a table of cap slots (f64: may exceed 2^31). */
+export function pit_join_work_bytes(n: i32, cap: f64): f64 {
+  if (n < 0) return 0;
+  return <f64>HEADER + cap * <f64>SLOT + <f64>n * <f64>(8 + BEST) + <f64>HIST_BYTES;
 }
 
 // @ts-ignore: decorator
 @inline function tsArr(work: usize): usize {
-  return work + HEADER + <usize>load<u32>(work, 16) * SLOT;
+  return work + HEADER + <usize>load<u32>(work) * SLOT;
 }
 // @ts-ignore: decorator
 @inline function bestArr(work: usize): usize {
   return tsArr(work) + (<usize>load<i32>(work, 8) << 3);
 }
 // @ts-ignore: decorator
-@inline function recArr(work: usize): usize {
-  return bestArr(work) + <usize>load<i32>(work, 8) * BEST;
-}
-// @ts-ignore: decorator
 @inline function histArr(work: usize): usize {
-  return recArr(work) + <usize>load<i32>(work, 8) * RECORD;
+  return bestArr(work) + <usize>load<i32>(work, 8) * BEST;
 }
 
 /** Sort rows [s, e) of a group by ts, moving each row's entity index along (ties in any order). */
@@ -183,8 +188,9 @@ export function pit_select(key: usize, ts: usize, len: i32, base: i32, pbits: i3
   return OK;
 }
 
-/** HyperLogLog estimate of the distinct keys among n (2^12 registers, about 1.6% error). */
-function estimateDistinct(eKey: usize, n: i32): f64 {
+/** HyperLogLog estimate of the distinct keys among n key hashes (2^12 registers, about 1.6% error). */
+export function pit_join_estimate(eKey: usize, n: i32): f64 {
+  if (n <= 0) return 0;
   const m: usize = <usize>1 << HLL_BITS;
   memory.fill(HLL, 0, m);
   for (let i: i32 = 0; i < n; i++) {
@@ -208,29 +214,28 @@ function estimateDistinct(eKey: usize, n: i32): f64 {
 
 /**
  * Build the join state for n entity rows (key hash, ts) in `work`
- * (pit_join_work_bytes(n) bytes, 16-aligned). The table is sized from an
- * estimate of the distinct keys (falling back to n if the estimate is low),
- * and rows are first clustered by table region so inserts and placements
- * touch one region at a time. regionBits 0 sizes regions automatically (about
+ * (pit_join_work_bytes(n, cap) bytes, 16-aligned) with a table of cap slots
+ * (pit_join_capacity). recs is scratch for 32 * n bytes, free again when the
+ * build returns. Returns ERR_OUT_OF_RANGE when the distinct keys exceed 3/4 of
+ * a table smaller than pit_join_capacity(n, n): the host retries with that.
+ * Rows are first clustered by table region so inserts and placements touch
+ * one region at a time. regionBits 0 sizes regions automatically (about
  * REGION_BYTES each); r > 0 forces 2^r regions (for tests and tuning).
  */
-export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, regionBits: i32): i32 {
-  if (n < 0 || regionBits < 0) return ERR_BAD_ARGUMENT;
-  const maxCap = capacityFor(<f64>n);
-  store<u32>(work, <u32>maxCap, 16);
+export function pit_join_build(work: usize, eKey: usize, eTs: usize, n: i32, cap: f64, recs: usize, regionBits: i32): i32 {
+  if (n < 0 || regionBits < 0 || cap < 16 || cap > 2147483648) return ERR_BAD_ARGUMENT;
+  const c = <usize>cap;
+  if ((c & (c - 1)) != 0) return ERR_BAD_ARGUMENT;
   store<i32>(work, n, 8);
-  let cap = capacityFor(min<f64>(<f64>n, estimateDistinct(eKey, n) * 1.1 + 16));
-  if (cap > maxCap) cap = maxCap;
-  while (!buildWith(work, eKey, eTs, n, regionBits, cap)) cap = maxCap;
-  return OK;
+  return buildWith(work, eKey, eTs, n, regionBits, c, recs, c >= capacityFor(<f64>n)) ? OK : ERR_OUT_OF_RANGE;
 }
 
 /** Build with a table of cap slots; false when the keys outnumber it (then the caller retries larger). */
-function buildWith(work: usize, eKey: usize, eTs: usize, n: i32, regionBits: i32, cap: usize): bool {
+function buildWith(work: usize, eKey: usize, eTs: usize, n: i32, regionBits: i32, cap: usize, recs: usize, full: bool): bool {
   const bits = <u32>ctz<usize>(cap);
   const shift = <u64>(64 - bits);
   const mask = cap - 1;
-  const limit: i32 = cap == <usize>load<u32>(work, 16) ? i32.MAX_VALUE : <i32>((cap * 3) >> 2);
+  const limit: i32 = full ? i32.MAX_VALUE : <i32>((cap * 3) >> 2);
   let rb: u32 = 0;
   const total = <f64>cap * <f64>SLOT + <f64>n * <f64>(8 + BEST);
   while (rb < bits && rb < MAX_REGION_BITS && total / <f64>(1 << (rb + 1)) >= REGION_BYTES) rb++;
@@ -241,7 +246,6 @@ function buildWith(work: usize, eKey: usize, eTs: usize, n: i32, regionBits: i32
   const slots = work + HEADER;
   const ts = tsArr(work);
   const best = bestArr(work);
-  const recs = recArr(work);
   const hist = histArr(work);
   for (let h: usize = 0; h < cap; h++) {
     const p = slots + h * SLOT;

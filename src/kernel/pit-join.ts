@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../core/errors.ts';
 import type { KernelInstance } from './instance.ts';
+import { Status } from './status.ts';
 import { partitionBits, words } from './partition.ts';
 
 /** A null created timestamp: i64 MIN, lower than every real timestamp. */
@@ -28,7 +29,7 @@ export interface PitJoinOptions {
 export interface PartitionOptions {
   /** Number of partitions (rounded up to a power of two, at most 65,536). Default: chosen from the sizes. */
   readonly partitions?: number;
-  /** Feature rows copied into kernel memory per probe call. Default: chosen from the sizes; small values are for tests. */
+  /** Feature rows copied into kernel memory per call (default 1 Mi; small values are for tests). */
   readonly chunkRows?: number;
   /**
    * The key columns hold raw 64-bit join-key values (e.g. int64 entity ids),
@@ -38,7 +39,7 @@ export interface PartitionOptions {
   readonly rawKeys?: boolean;
   /** Tuning and tests: feature rows clustered per round (default 8 Mi: 256 MiB of scratch). */
   readonly roundRows?: number;
-  /** Tuning and tests: cluster the join's hash table into 2^regionBits regions (default: about 256 KiB each). */
+  /** Tuning and tests: cluster the join's hash table into 2^regionBits regions (default: about 32 KiB each). */
   readonly regionBits?: number;
 }
 
@@ -51,10 +52,14 @@ export interface PitJoinOutput {
 const ARENA_BUDGET = 1536 * 2 ** 20;
 /**
  * Kernel memory per entity row of a partition: staging (key, ts, row: 20),
- * hash table (at most 64), group ts and best cell (32), build record (32),
- * result (4).
+ * group ts and best cell (32), build record (32, reused by the probe),
+ * result (4), and the hash table (2-4 slots of 16 bytes per distinct key;
+ * counted as if every row had its own key).
  */
 const BYTES_PER_ENTITY = 152;
+/** The kernel's largest single allocation is just under 1 GiB; the work area must fit in one. */
+const WORK_BYTES_PER_ENTITY = 96;
+const MAX_ALLOC = 2 ** 30 - 2 ** 20;
 /** Feature rows copied in per call (24 MiB). */
 const CHUNK = 1 << 20;
 /** Feature rows clustered per round of the clustered probe (32 bytes each: 256 MiB). */
@@ -73,9 +78,11 @@ const MAX_ROWS = 2 ** 31 - 1;
  * streams the feature rows once more.
  */
 export function choosePitPartitions(n: number, m: number): number {
-  const fixed = Math.min(m, CHUNK) * 24 + Math.min(m, ROUND_ROWS) * 32;
+  const fixed = Math.min(m, CHUNK) * 24 + Math.max(0, Math.min(m, ROUND_ROWS) - n) * 32;
   const perPartition = Math.max(1, ARENA_BUDGET - fixed);
-  return 1 << partitionBits(Math.ceil((n * BYTES_PER_ENTITY) / perPartition));
+  const forArena = Math.ceil((n * BYTES_PER_ENTITY) / perPartition);
+  const forAlloc = Math.ceil((n * WORK_BYTES_PER_ENTITY) / MAX_ALLOC);
+  return 1 << partitionBits(Math.max(forArena, forAlloc));
 }
 
 /** Rows per latest-per-key chunk. */
@@ -135,6 +142,8 @@ function partitionCounts(k: KernelInstance, keys: Uint32Array, n: number, bits: 
  * kernel (which keeps only the partition's rows), and the partition's answers
  * are mapped back to the caller's entity rows. Kernel memory is bounded by
  * one partition, whatever the input size; host memory is the result only.
+ * Within a partition, when the hash table outgrows the cache, feature rows
+ * are clustered by table region in rounds (see clusteredProbe).
  */
 export function pitJoin(
   k: KernelInstance,
@@ -187,9 +196,25 @@ interface ChunkBuffers {
  * region by region. A round whose rows outgrow the scratch is retried with
  * fewer chunks (skewed keys); one chunk always fits, as the scratch holds one.
  */
-function clusteredProbe(k: KernelInstance, work: number, b: ChunkBuffers, m: number, bits: number, p: number, flags: number, roundRows: number): Result<void> {
-  const scratchRows = Math.max(b.c, Math.min(roundRows, Math.ceil(m / (1 << bits)) + b.c));
-  const scratch = k.alloc(32 * scratchRows);
+function clusteredProbe(
+  k: KernelInstance,
+  work: number,
+  b: ChunkBuffers,
+  m: number,
+  bits: number,
+  p: number,
+  flags: number,
+  roundRows: number,
+  spare: { ptr: number; rows: number },
+): Result<void> {
+  let scratchRows = Math.max(b.c, Math.min(roundRows, Math.ceil(m / (1 << bits)) + b.c));
+  let scratch: number;
+  if (scratchRows <= spare.rows) {
+    scratch = spare.ptr;
+    scratchRows = spare.rows;
+  } else {
+    scratch = k.alloc(32 * scratchRows);
+  }
   const total = k.alloc(4);
   const count = k.fn<Fn<[number, number, number, number, number, number, number]>>('pit_join_count');
   const round = k.fn<Fn<[number, number]>>('pit_join_round');
@@ -268,9 +293,19 @@ function joinPartition(
     }
     if (k.i32(count, 1)[0] !== np) return err('kernel_failed', 'pit_join: partition count changed');
   }
-  // 2. Build the join state.
-  const work = k.alloc(k.fn<Fn<[number]>>('pit_join_work_bytes')(np));
-  let r = k.check('pit_join_build', k.fn<Fn<[number, number, number, number, number]>>('pit_join_build')(work, sKey, sTs, np, regionBits));
+  // 2. Build the join state, its table sized from an estimate of the distinct keys.
+  const fn = <A extends unknown[]>(name: string) => k.fn<Fn<A>>(name);
+  const recs = k.alloc(32 * np); // build scratch; reused as the probe's when large enough
+  let cap = fn<[number, number]>('pit_join_capacity')(np, fn<[number, number]>('pit_join_estimate')(sKey, np));
+  let work = k.alloc(fn<[number, number]>('pit_join_work_bytes')(np, cap));
+  const build = fn<[number, number, number, number, number, number, number]>('pit_join_build');
+  let status = build(work, sKey, sTs, np, cap, recs, regionBits);
+  if (status === Status.OUT_OF_RANGE) {
+    cap = fn<[number, number]>('pit_join_capacity')(np, np);
+    work = k.alloc(fn<[number, number]>('pit_join_work_bytes')(np, cap));
+    status = build(work, sKey, sTs, np, cap, recs, regionBits);
+  }
+  let r = k.check('pit_join_build', status);
   if (!r.ok) return r;
   // 3. Stream every feature chunk through the kernel: directly when the table
   //    is cache-sized, else in rounds clustered by table region.
@@ -294,7 +329,7 @@ function joinPartition(
         if (!r.ok) return r;
       }
     } else {
-      r = clusteredProbe(k, work, { fk, fe, fc, c, load }, m, bits, p, flags, roundRows);
+      r = clusteredProbe(k, work, { fk, fe, fc, c, load }, m, bits, p, flags, roundRows, { ptr: recs, rows: np });
       if (!r.ok) return r;
     }
   }

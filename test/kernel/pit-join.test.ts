@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/errors.ts';
-import { choosePitPartitions, latestPerKey, mixKeys, NULL_TS, orderByFeatureRow, pitJoin, type EntityRows, type FeatureRows } from '../../src/kernel/index.ts';
+import { choosePitPartitions, latestPerKey, mixKeys, NULL_TS, orderByFeatureRow, pitJoin, Status, type EntityRows, type FeatureRows } from '../../src/kernel/index.ts';
 import { rng, type Rng } from '../support/rng.ts';
 import { runtime, testKernel } from '../support/kernel.ts';
 import { latestPerKeyRef, pitJoinRef } from '../reference/pit-join.ts';
@@ -184,8 +184,30 @@ describe(`point-in-time join kernel (${runtime})`, () => {
   it('chooses partitions from the sizes so one partition fits the arena budget', () => {
     expect(choosePitPartitions(1000, 1000)).toBe(1);
     expect(choosePitPartitions(1_000_000, 10_000_000)).toBe(1);
-    expect(choosePitPartitions(10_000_000, 50_000_000)).toBeGreaterThanOrEqual(2);
+    expect(choosePitPartitions(10_000_000, 50_000_000)).toBe(1);
+    expect(choosePitPartitions(20_000_000, 50_000_000)).toBeGreaterThanOrEqual(2);
     expect(choosePitPartitions(100_000_000, 10_000_000)).toBeGreaterThanOrEqual(16);
+  });
+});
+
+describe(`join build (${runtime})`, () => {
+  it('reports a table too small for the distinct keys, so the driver can retry', async () => {
+    const k = await testKernel();
+    k.reset();
+    const n = 100;
+    const key = k.copyIn(BigUint64Array.from({ length: n }, (_, i) => BigInt(i)));
+    const ts = k.copyIn(new BigInt64Array(n));
+    const recs = k.alloc(32 * n);
+    const fn = (name: string) => k.fn<(...a: number[]) => number>(name);
+    const estimate = fn('pit_join_estimate')(key, n);
+    expect(Math.abs(estimate - n)).toBeLessThan(5);
+    const small = k.alloc(fn('pit_join_work_bytes')(n, 16));
+    expect(fn('pit_join_build')(small, key, ts, n, 16, recs, 0)).toBe(Status.OUT_OF_RANGE);
+    const cap = fn('pit_join_capacity')(n, estimate);
+    const work = k.alloc(fn('pit_join_work_bytes')(n, cap));
+    expect(fn('pit_join_build')(work, key, ts, n, cap, recs, 0)).toBe(Status.OK);
+    expect(fn('pit_join_build')(work, key, ts, n, 48, recs, 0)).toBe(Status.BAD_ARGUMENT);
+    k.reset();
   });
 });
 
