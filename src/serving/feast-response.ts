@@ -16,9 +16,26 @@ export function toFeastResponse(r: OnlineFeaturesResult) {
   return {
     metadata: { feature_names: r.featureNames },
     results: r.results.map((c) => ({
-      values: c.values.map((v) => toJsonValue(c.dtype, v)),
+      values: jsonColumn(c.dtype, c.values),
       statuses: c.statuses,
       event_timestamps: c.eventTimestamps.map(rfc3339),
     })),
   };
+}
+
+/** A column's values as JSON values, with the dtype switch hoisted out of the loop for scalars. */
+function jsonColumn(dtype: string, values: readonly unknown[]): unknown[] {
+  switch (dtype) {
+    case 'float32':
+    case 'float64':
+      return values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
+    case 'int32':
+    case 'string':
+    case 'bool':
+      return values as unknown[];
+    case 'int64':
+      return values.map((v) => (typeof v === 'bigint' ? Number(v) : v));
+    default:
+      return values.map((v) => toJsonValue(dtype, v));
+  }
 }

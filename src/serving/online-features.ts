@@ -235,21 +235,26 @@ function decodeView(
   const dec = decodeColumns(ctx.kernel, viewFieldTypes(view) as FieldType[], present, fieldIdx);
   if (!dec.ok) return dec;
   const ttl = view.ttlSeconds * MICROS_PER_SECOND;
-  for (let j = 0; j < rowOf.length; j++) {
-    const r = rowOf[j];
-    const ts = Number(dec.value.eventTs[j]);
-    const fresh = withinTtl(ts, now, ttl);
-    for (let i = 0; i < cols.length; i++) {
-      const v = columnValue(dec.value.columns[i], j);
-      cols[i].eventTimestamps[r] = ts;
-      if (!fresh) {
-        cols[i].statuses[r] = 'OUTSIDE_MAX_AGE';
-        cols[i].values[r] = includeStale ? v : null;
-      } else if (v === null) cols[i].statuses[r] = 'NULL_VALUE';
-      else {
-        cols[i].statuses[r] = 'PRESENT';
-        cols[i].values[r] = v;
+  const m = rowOf.length;
+  const fresh = new Uint8Array(m);
+  for (let j = 0; j < m; j++) fresh[j] = withinTtl(Number(dec.value.eventTs[j]), now, ttl) ? 1 : 0;
+  for (let i = 0; i < cols.length; i++) {
+    const dc = dec.value.columns[i];
+    const { values, statuses, eventTimestamps } = cols[i];
+    // Scalars read straight from the typed column; bool and lists through columnValue.
+    const direct = dc.type !== 'bool' && !dc.type.startsWith('list<') ? (dc.values as ArrayLike<FeatureValue>) : null;
+    for (let j = 0; j < m; j++) {
+      const r = rowOf[j];
+      eventTimestamps[r] = Number(dec.value.eventTs[j]);
+      if (dc.valid[j] === 0) {
+        statuses[r] = fresh[j] ? 'NULL_VALUE' : 'OUTSIDE_MAX_AGE';
+        continue;
       }
+      if (!fresh[j]) {
+        statuses[r] = 'OUTSIDE_MAX_AGE';
+        if (!includeStale) continue;
+      } else statuses[r] = 'PRESENT';
+      values[r] = direct ? direct[j] : columnValue(dc, j);
     }
   }
   return ok(cols);
