@@ -193,6 +193,7 @@ export async function runDecodeTask(
     let reason: string | null = schema.fastPath ? null : 'not a kernel type';
     if (reason === null) {
       const unit = schema.type === 'timestamp' ? task.timestampUnit : undefined;
+      const rescale = unit && schema.unit ? rescaleFor(schema.unit, unit) : undefined;
       const spec: ColumnChunkSpec = {
         physical: col.physical,
         typeLength: col.typeLength,
@@ -201,10 +202,9 @@ export async function runDecodeTask(
         codec: chunk.codec,
         numRows: task.numRows,
         byteLength: chunk.length,
-        ...(unit && schema.unit ? { rescale: rescaleFor(schema.unit, unit) } : {}),
         widenUint32: col.widenUint32,
+        ...(rescale ? { rescale } : {}),
       };
-      if (spec.rescale === undefined) delete (spec as { rescale?: unknown }).rescale;
       if (chunk.codec < 0) reason = 'unknown codec';
       else if (chunk.numValues !== task.numRows) {
         return pqErr('corrupt_file', `${file}: column ${schema.name} of row group ${task.rowGroup} has ${chunk.numValues} values for ${task.numRows} rows`, {
