@@ -158,104 +158,149 @@ export function rowsToBatch(schema: SchemaInput, rows: readonly RowValues[]): Re
   return ok({ eventTs, createdTs, columns });
 }
 
-/** Check and convert one scalar; returns undefined when the value does not fit the type. */
-function scalar(t: ScalarFieldType, v: unknown): number | bigint | boolean | string | Uint8Array | undefined {
-  switch (t) {
-    case 'bool':
-      return typeof v === 'boolean' ? v : undefined;
-    case 'int32':
-      return typeof v === 'number' && Number.isInteger(v) && v >= -0x8000_0000 && v <= 0x7fff_ffff ? v : undefined;
-    case 'int64':
-    case 'unix_timestamp':
-      return toI64(v) ?? undefined;
-    case 'float32':
-    case 'float64':
-      return typeof v === 'number' ? v : undefined;
-    case 'string':
-      return typeof v === 'string' ? v : undefined;
-    case 'bytes':
-      return v instanceof Uint8Array ? v : undefined;
-  }
-}
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+
+type Put = (a: FixedArray, i: number, v: unknown) => boolean;
 
 function fixedArray(t: ScalarFieldType, n: number): FixedArray {
-  return typedFor(t, new ArrayBuffer(Math.max(1, n) * width(t)), n);
+  return typedFor(t, new ArrayBuffer(n * width(t)), n);
 }
 
+/** Store one JS value into a typed array of its field type; false when it does not fit. */
+const PUT: Record<ScalarFieldType, Put> = {
+  float64: (a, i, v) => typeof v === 'number' && ((a[i] = v), true),
+  float32: (a, i, v) => typeof v === 'number' && ((a[i] = v), true),
+  int32: (a, i, v) => typeof v === 'number' && (v | 0) === v && ((a[i] = v), true),
+  bool: (a, i, v) => typeof v === 'boolean' && ((a[i] = v ? 1 : 0), true),
+  int64: putI64,
+  unix_timestamp: putI64,
+  string: () => false,
+  bytes: () => false,
+};
+
+function putI64(a: FixedArray, i: number, v: unknown): boolean {
+  if (typeof v === 'bigint') {
+    if (v < I64_MIN || v > I64_MAX) return false;
+    a[i] = v;
+    return true;
+  }
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    a[i] = BigInt(v);
+    return true;
+  }
+  return false;
+}
+
+/** Bytes a string or byte array needs at most (UTF-8: 3 per UTF-16 unit), or -1 for the wrong kind. */
+function byteBound(t: 'string' | 'bytes', v: unknown): number {
+  if (t === 'string') return typeof v === 'string' ? 3 * v.length : -1;
+  return v instanceof Uint8Array ? v.length : -1;
+}
+
+/** Write a string (UTF-8) or byte array at data[pos]; returns the new position. */
+function putBytes(data: Uint8Array, pos: number, v: string | Uint8Array): number {
+  if (typeof v !== 'string') {
+    data.set(v, pos);
+    return pos + v.length;
+  }
+  let j = 0;
+  for (; j < v.length; j++) {
+    const c = v.charCodeAt(j);
+    if (c >= 0x80) break;
+    data[pos + j] = c;
+  }
+  return j === v.length ? pos + j : pos + utf8Enc.encodeInto(v, data.subarray(pos)).written;
+}
+
+/**
+ * One field of many JS rows as an input column, without intermediate JS
+ * arrays: every pass reads the rows and writes typed arrays directly.
+ */
 function buildColumn(t: FieldType, rows: readonly RowValues[], f: number): FieldColumn | string {
   const n = rows.length;
-  const validity = new Uint8Array(Math.ceil(n / 8)).fill(0xff);
-  let anyNull = false;
-  const at = (r: number): unknown => {
-    const v = rows[r].values[f];
-    if (v === null || v === undefined) {
-      setNull(validity, r);
-      anyNull = true;
-      return null;
-    }
-    return v;
+  let validity: Uint8Array | undefined;
+  const markNull = (r: number): void => {
+    validity ??= new Uint8Array(Math.ceil(n / 8)).fill(0xff);
+    setNull(validity, r);
   };
-  const done = <C extends FieldColumn>(c: C): C => (anyNull ? { ...c, validity } : c);
-  if (!isList(t)) {
-    if (t === 'string' || t === 'bytes') {
-      const parts: Uint8Array[] = [];
-      const offsets = new Uint32Array(n + 1);
-      let total = 0;
-      for (let r = 0; r < n; r++) {
-        const v = at(r);
-        let b: Uint8Array = new Uint8Array(0);
-        if (v !== null) {
-          const x = scalar(t, v);
-          if (x === undefined) return `row ${r}: expected a ${t === 'string' ? 'string' : 'Uint8Array'}`;
-          b = typeof x === 'string' ? utf8Enc.encode(x) : (x as Uint8Array);
-        }
-        parts.push(b);
-        total += b.length;
-        offsets[r + 1] = total;
-      }
-      const data = new Uint8Array(total);
-      for (let r = 0; r < n; r++) data.set(parts[r], offsets[r]);
-      return done({ offsets, data });
-    }
-    const values = fixedArray(t, n);
+  const withValidity = <C extends FieldColumn>(c: C): C => (validity ? { ...c, validity } : c);
+  if (t === 'string' || t === 'bytes') {
+    let bound = 0;
     for (let r = 0; r < n; r++) {
-      const v = at(r);
-      if (v === null) continue;
-      const x = scalar(t, v);
-      if (x === undefined) return `row ${r}: ${String(v)} is not a valid ${t}`;
-      (values as unknown as (number | bigint)[])[r] = typeof x === 'boolean' ? (x ? 1 : 0) : (x as number | bigint);
+      const v = rows[r].values[f];
+      if (v == null) continue;
+      const b = byteBound(t, v);
+      if (b < 0) return `row ${r}: expected a ${t === 'string' ? 'string' : 'Uint8Array'}`;
+      bound += b;
     }
-    return done({ values });
+    const data = new Uint8Array(bound);
+    const offsets = new Uint32Array(n + 1);
+    let pos = 0;
+    for (let r = 0; r < n; r++) {
+      const v = rows[r].values[f];
+      if (v == null) markNull(r);
+      else pos = putBytes(data, pos, v as string | Uint8Array);
+      offsets[r + 1] = pos;
+    }
+    return withValidity({ offsets, data: data.subarray(0, pos) });
+  }
+  if (!isList(t)) {
+    const values = fixedArray(t, n);
+    const put = PUT[t];
+    for (let r = 0; r < n; r++) {
+      const v = rows[r].values[f];
+      if (v == null) markNull(r);
+      else if (!put(values, r, v)) return `row ${r}: ${String(v)} is not a valid ${t}`;
+    }
+    return withValidity({ values });
   }
   const e = elementType(t);
   const offsets = new Uint32Array(n + 1);
-  const items: unknown[] = [];
+  let count = 0;
+  let bound = 0;
   for (let r = 0; r < n; r++) {
-    const v = at(r);
-    if (v !== null) {
-      if (!Array.isArray(v)) return `row ${r}: expected an array`;
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i] === null || v[i] === undefined ? undefined : scalar(e, v[i]);
-        if (x === undefined) return `row ${r} element ${i}: ${String(v[i])} is not a valid ${e} (list elements cannot be null)`;
-        items.push(x);
+    const v = rows[r].values[f];
+    if (v == null) markNull(r);
+    else if (!Array.isArray(v)) return `row ${r}: expected an array`;
+    else {
+      count += v.length;
+      if (e === 'string' || e === 'bytes') {
+        for (let i = 0; i < v.length; i++) {
+          const b = byteBound(e, v[i]);
+          if (b < 0) return `row ${r} element ${i}: ${String(v[i])} is not a valid ${e} (list elements cannot be null)`;
+          bound += b;
+        }
       }
     }
-    offsets[r + 1] = items.length;
+    offsets[r + 1] = count;
   }
   if (e === 'string' || e === 'bytes') {
-    const bytes = items.map((x) => (typeof x === 'string' ? utf8Enc.encode(x) : (x as Uint8Array)));
-    const valueOffsets = new Uint32Array(bytes.length + 1);
-    for (let i = 0; i < bytes.length; i++) valueOffsets[i + 1] = valueOffsets[i] + bytes[i].length;
-    const data = new Uint8Array(valueOffsets[bytes.length]);
-    for (let i = 0; i < bytes.length; i++) data.set(bytes[i], valueOffsets[i]);
-    return done({ offsets, valueOffsets, data });
+    const data = new Uint8Array(bound);
+    const valueOffsets = new Uint32Array(count + 1);
+    let pos = 0;
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      const v = rows[r].values[f] as readonly (string | Uint8Array)[] | null;
+      if (v == null) continue;
+      for (let i = 0; i < v.length; i++) {
+        pos = putBytes(data, pos, v[i]);
+        valueOffsets[++k] = pos;
+      }
+    }
+    return withValidity({ offsets, valueOffsets, data: data.subarray(0, pos) });
   }
-  const values = fixedArray(e, items.length);
-  for (let i = 0; i < items.length; i++) {
-    const x = items[i];
-    (values as unknown as (number | bigint)[])[i] = typeof x === 'boolean' ? (x ? 1 : 0) : (x as number | bigint);
+  const values = fixedArray(e, count);
+  const put = PUT[e];
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    const v = rows[r].values[f] as readonly unknown[] | null;
+    if (v == null) continue;
+    for (let i = 0; i < v.length; i++, k++) {
+      if (!put(values, k, v[i])) return `row ${r} element ${i}: ${String(v[i])} is not a valid ${e} (list elements cannot be null)`;
+    }
   }
-  return done({ offsets, values });
+  return withValidity({ offsets, values });
 }
 
 /** Encode many rows of JS values. */
