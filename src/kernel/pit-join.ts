@@ -37,7 +37,7 @@ export interface PartitionOptions {
    * equality is exact. Default false.
    */
   readonly rawKeys?: boolean;
-  /** Tuning and tests: feature rows clustered per round (default 8 Mi: 256 MiB of scratch). */
+  /** Tuning and tests: feature rows clustered per round (default 16 Mi: 512 MiB of scratch). */
   readonly roundRows?: number;
   /** Tuning and tests: cluster the join's hash table into 2^regionBits regions (default: about 32 KiB each). */
   readonly regionBits?: number;
@@ -49,7 +49,7 @@ export interface PitJoinOutput {
 }
 
 /** Kernel memory one partition may take; the arena never grows beyond the largest partition. */
-const ARENA_BUDGET = 1536 * 2 ** 20;
+const ARENA_BUDGET = 2048 * 2 ** 20;
 /**
  * Kernel memory per entity row of a partition: staging (key, ts, row: 20),
  * group ts and best cell (32), build record (32, reused by the probe),
@@ -62,8 +62,8 @@ const WORK_BYTES_PER_ENTITY = 96;
 const MAX_ALLOC = 2 ** 30 - 2 ** 20;
 /** Feature rows copied in per call (24 MiB). */
 const CHUNK = 1 << 20;
-/** Feature rows clustered per round of the clustered probe (32 bytes each: 256 MiB). */
-const ROUND_ROWS = 1 << 23;
+/** Feature rows clustered per round of the clustered probe (32 bytes each: 512 MiB). */
+const ROUND_ROWS = 1 << 24;
 /** Entity rows copied in per selection call. */
 const ENTITY_CHUNK = 1 << 20;
 
@@ -73,7 +73,7 @@ const MAX_ROWS = 2 ** 31 - 1;
  * Partition count for a join of n entity rows with m feature rows: the
  * smallest power of two for which one partition's kernel memory (about 152
  * bytes per entity row, plus the feature chunk and the round's scratch) stays
- * within a 1.5 GiB arena. Inside a partition the kernel clusters feature rows
+ * within a 2 GiB arena (with up to a 512 MiB round of feature rows). Inside a partition the kernel clusters feature rows
  * by hash-table region, so partitions only bound memory; each extra partition
  * streams the feature rows once more.
  */
@@ -220,8 +220,8 @@ function clusteredProbe(
   const round = k.fn<Fn<[number, number]>>('pit_join_round');
   const scatter = k.fn<Fn<[number, number, number, number, number, number, number, number, number, number]>>('pit_join_scatter');
   const offer = k.fn<Fn<[number, number, number, number]>>('pit_join_offer');
-  // Chunks per round if rows spread evenly over partitions.
-  let per = Math.max(1, Math.floor((scratchRows * (1 << bits)) / b.c));
+  // Chunks per round if rows spread evenly over partitions (with a margin when partitioned).
+  let per = Math.max(1, Math.floor((scratchRows * (bits === 0 ? 1 : 0.9 * (1 << bits))) / b.c));
   for (let at = 0; at < m; ) {
     const end = Math.min(m, at + per * b.c);
     for (let x = at; x < end; x += b.c) {
