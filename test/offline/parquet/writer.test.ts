@@ -176,5 +176,7 @@ describe('parquet writer', () => {
     expect(w.ok && w.value.rows).toBe(0);
     const n = (await db.runAndReadAll(`SELECT count(*) FROM '${path}'`)).getRows()[0][0];
     expect(n).toBe(0n);
+    const r = await readRowGroups(path, { onBatch: () => {} });
+    expect(r.ok && r.value.rows).toBe(0);
   });
 });
