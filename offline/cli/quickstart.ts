@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyLocalMigrations, DEFAULT_DEV_PORT, startDev } from '../dev/dev-server.ts';
+import { DEFAULT_DEV_PORT, ensureLocalMigrations, startDev } from '../dev/dev-server.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { driverStatsParquet } from '../repo/template/driver-stats-data.ts';
 import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, printIssues } from './cli-io.ts';
@@ -93,9 +93,10 @@ export async function quickstart(args: readonly string[], io: CliIo): Promise<nu
     return EXIT_USER;
   }
 
-  io.out('Applying D1 migrations to the local state (wrangler d1 migrations apply --local)...');
-  const migrated = await applyLocalMigrations(repo, loaded.config);
+  io.out('Checking the local D1 state for larder\'s migrations (wrangler d1 migrations apply --local when any is pending)...');
+  const migrated = await ensureLocalMigrations(repo, loaded.config);
   if (!migrated.ok) return printError(io, migrated.error);
+  if (migrated.value.length > 0) io.out(`  applied ${migrated.value.join(', ')}`);
 
   io.out(`larder apply --repo ${shown}`);
   let code = await main(['apply', '--repo', repo], sub);

@@ -1,12 +1,13 @@
 // `larder dev`: the real Worker under `wrangler dev --local`, over the repo's
 // local KV/D1 state (<repo>/.wrangler/state), the state `larder apply` and
 // `larder materialize` write when larder.yaml names D1/KV stores.
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { err, ok, type Result } from '../../src/core/errors.ts';
 import type { ProjectConfig } from '../../src/core/schema/project-config.ts';
-import type { TransformationRef } from '../../src/core/schema/on-demand-feature-view.ts';
+import type { RegistryDocument } from '../../src/core/schema/registry-document.ts';
 import { openRepoStores } from '../stores/open-online-store.ts';
-import { localWorkerPaths, writeLocalWorker, WORKER_D1, type LocalWorkerPaths } from './local-worker.ts';
+import { LARDER_MIGRATIONS_DIR, localWorkerPaths, writeLocalWorker, WORKER_D1, type LocalWorkerPaths } from './local-worker.ts';
 import { runWrangler, spawnWranglerGroup, type GroupProcess } from './wrangler-process.ts';
 
 export const DEFAULT_DEV_PORT = 8787;
@@ -33,18 +34,47 @@ export async function applyLocalMigrations(repoDir: string, config: ProjectConfi
   return ok({ paths, output: r.output });
 }
 
-/** The transformations the applied registry names (what the Worker must bundle). */
-async function appliedTransforms(repoDir: string, config: ProjectConfig): Promise<Result<TransformationRef[]>> {
+/** larder's D1 migration files, in order. */
+async function migrationNames(): Promise<string[]> {
+  return (await readdir(LARDER_MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+}
+
+interface LocalState {
+  /** Migrations wrangler has not recorded as applied (in its d1_migrations table). */
+  readonly pending: readonly string[];
+  readonly registry: Result<RegistryDocument | null>;
+}
+
+/** One look at the local state: pending migrations and the applied registry. */
+async function probeLocalState(repoDir: string, config: ProjectConfig): Promise<Result<LocalState>> {
   const stores = await openRepoStores(repoDir, config, { online: false });
   if (!stores.ok) return stores;
   try {
-    const reg = await stores.value.registry.read(config.project);
-    if (!reg.ok) return reg;
-    if (reg.value === null) return err('not_found', `nothing applied yet for ${config.project} (${stores.value.registryWhere}): run larder apply`);
-    return ok(reg.value.onDemandFeatureViews.map((o) => o.transformation));
+    let applied = new Set<string>();
+    try {
+      const r = await stores.value.localD1!.prepare('SELECT name FROM d1_migrations').all<{ name: string }>();
+      applied = new Set(r.results.map((x) => x.name));
+    } catch {
+      // no migrations table yet: everything is pending
+    }
+    const pending = (await migrationNames()).filter((n) => !applied.has(n));
+    return ok({ pending, registry: await stores.value.registry.read(config.project) });
   } finally {
     await stores.value.close();
   }
+}
+
+/**
+ * Apply larder's D1 migrations only when wrangler's d1_migrations table says
+ * some are pending (a platform-proxy look, much cheaper than a wrangler run).
+ * Resolves to the migrations applied.
+ */
+export async function ensureLocalMigrations(repoDir: string, config: ProjectConfig): Promise<Result<readonly string[]>> {
+  const state = await probeLocalState(repoDir, config);
+  if (!state.ok) return state;
+  if (state.value.pending.length === 0) return ok([]);
+  const m = await applyLocalMigrations(repoDir, config);
+  return m.ok ? ok(state.value.pending) : m;
 }
 
 export interface DevOptions {
@@ -72,7 +102,7 @@ export interface RunningDev {
 
 async function healthy(url: string): Promise<boolean> {
   try {
-    const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+    const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) });
     await r.body?.cancel();
     return r.ok;
   } catch {
@@ -86,14 +116,20 @@ export async function startDev(options: DevOptions): Promise<Result<RunningDev>>
   const log = options.log ?? (() => undefined);
   const problem = workerConfigProblem(config);
   if (problem !== null) return err('invalid_argument', `larder dev: ${problem}`);
-  if (!options.skipMigrations) {
-    log('Applying D1 migrations to the local state...');
+  let state = await probeLocalState(repoDir, config);
+  if (!state.ok) return state;
+  if (state.value.pending.length > 0 && !options.skipMigrations) {
+    log(`Applying D1 migrations to the local state (${state.value.pending.join(', ')})...`);
     const m = await applyLocalMigrations(repoDir, config);
     if (!m.ok) return m;
+    if (!state.value.registry.ok) state = await probeLocalState(repoDir, config);
+    if (!state.ok) return state;
   }
-  const transforms = await appliedTransforms(repoDir, config);
-  if (!transforms.ok) return transforms;
-  const written = await writeLocalWorker(repoDir, config, { transforms: transforms.value });
+  const registry = state.value.registry;
+  if (!registry.ok) return registry;
+  if (registry.value === null) return err('not_found', `nothing applied yet for ${config.project}: run larder apply --repo ${repoDir}`);
+  const transforms = registry.value.onDemandFeatureViews.map((o) => o.transformation);
+  const written = await writeLocalWorker(repoDir, config, { transforms });
   if (!written.ok) return written;
   const paths = written.value;
 

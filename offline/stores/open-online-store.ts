@@ -27,6 +27,8 @@ export interface RepoStores {
   readonly online: OnlineStore;
   /** Names the online store, e.g. `sqlite data/online.db`, `kv (local state)`; also keys materialization watermarks. */
   readonly onlineWhere: string;
+  /** The local D1 database (binding DB) when a platform proxy was opened, else null. */
+  readonly localD1: D1Like | null;
   close(): Promise<void>;
 }
 
@@ -141,7 +143,7 @@ export async function openRepoStores(repoDir: string, config: ProjectConfig, opt
         onlineWhere = 'd1 (local state)';
       }
     }
-    return ok({ registry, registryWhere, online, onlineWhere, close });
+    return ok({ registry, registryWhere, online, onlineWhere, localD1: proxy === null ? null : (proxy.env[WORKER_D1] as D1Like), close });
   } catch (e) {
     await close().catch(() => undefined);
     return err('store_unavailable', `cannot open the stores of ${repoDir}: ${(e as Error).message}`);
