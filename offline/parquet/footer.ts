@@ -52,12 +52,12 @@ const MAGIC = 0x31524150; // "PAR1" little-endian
 export function parseFooter(path: string, byteLength: number, head: Uint8Array, tail: Uint8Array): ParquetResult<{ file: Omit<ParquetFile, 'path' | 'mtimeMs'>; internals: FileInternals }> {
   const corrupt = (why: string) => pqErr<never>('corrupt_file', `${path}: not a valid Parquet file (${why})`, { file: path });
   if (byteLength < 12) return corrupt('shorter than 12 bytes');
-  const hv = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  if (hv.getUint32(0, true) !== MAGIC) return corrupt('no PAR1 magic at the start');
   const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   if (tv.getUint32(tail.length - 4, true) === 0x45524150) {
     return pqErr('unsupported_parquet', `${path}: encrypted Parquet files (PARE footer) are not supported`, { file: path });
   }
+  const hv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (hv.getUint32(0, true) !== MAGIC) return corrupt('no PAR1 magic at the start');
   if (tv.getUint32(tail.length - 4, true) !== MAGIC) return corrupt('no PAR1 magic at the end');
   const metaLen = tv.getUint32(tail.length - 8, true);
   if (metaLen + 12 > byteLength || metaLen + 8 > tail.length) return corrupt(`footer length ${metaLen} exceeds the file`);
