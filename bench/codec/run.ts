@@ -14,7 +14,9 @@ import {
   decodeColumns,
   decodeFeature,
   decodeRow,
+  encodeRows,
   encodeValueRows,
+  rowsToBatch,
   type FeatureValue,
 } from '../../src/kernel/codec.ts';
 import { unwrap } from '../../src/core/errors.ts';
@@ -74,7 +76,11 @@ const use = (x: unknown): void => {
   sink += x === null ? 0 : 1;
 };
 
+const columns = unwrap(rowsToBatch(schema, rows));
+
 const methods: Record<string, () => void> = {
+  encodeColumns: () => use(unwrap(encodeRows(k, schema, columns)).data),
+  encodeValues: () => use(unwrap(encodeValueRows(k, schema, rows)).data),
   batchColumns: () => {
     const c = unwrap(decodeColumns(k, schema, larder));
     use(c.columns[0]);
@@ -166,6 +172,7 @@ console.log(line('Feast Values: RepeatedValue + Timestamp, protobuf', f1(bytes.f
 console.log(line('Feast Redis hash payload (field keys + Values + _ts)', f1(bytes.feastRedis), '', 'bytes only'));
 console.log(line('JSON array [ts, v1..vN], JSON.parse', f1(bytes.json), f1(t.json), 'unknown[] per row'));
 console.log(line('JSON object {name: value}, JSON.parse', f1(bytes.jsonNamed), f1(t.jsonNamed), 'object per row'));
+console.log(`\nencoding (write path): larder from columns ${f1(t.encodeColumns)} ns/vector, from JS values ${f1(t.encodeValues)} ns/vector`);
 console.log('\nratios');
 console.log(`  bytes: larder / Feast Values   = ${(bytes.larder / bytes.feastValues).toFixed(2)}   (goal <= 0.50)`);
 console.log(`  bytes: larder / Feast Redis    = ${(bytes.larder / bytes.feastRedis).toFixed(2)}`);
