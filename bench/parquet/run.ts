@@ -10,7 +10,7 @@
 // (the warm-up pays worker start-up and brings the file into the page cache).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { closeParquetWorkers, readRowGroups, writeParquet, type Batch, type WriteColumn } from '../../offline/parquet/index.ts';
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   if (phase) return child(phase);
   if (!existsSync(FILE)) await generate();
   console.log(`file: ${FILE} (${(statSync(FILE).size / 1e9).toFixed(2)} GB, ${ROWS.toLocaleString('en')} rows x 13 columns)`);
-  console.log(`machine: ${availableParallelism()} cores, node ${process.version}; best / median of ${REPS} runs after a warm-up\n`);
+  console.log(`machine: ${availableParallelism()} cores, node ${process.version}, load average ${loadavg()[0].toFixed(1)}; best / median of ${REPS} runs after a warm-up\n`);
   const res: Record<string, { best: number; med: number; rss: number }> = {};
   for (const name of Object.keys(phases)) {
     const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--phase', name, '--rows', String(ROWS), '--reps', String(REPS), '--write-rows', String(WRITE_ROWS)], {
@@ -218,6 +218,7 @@ async function main(): Promise<void> {
     res[name] = { best: Math.min(...j.times), med: median(j.times), rss: j.rss };
     console.log(`${phases[name].label.padEnd(82)} ${(res[name].best / 1000).toFixed(3)} s best, ${(res[name].med / 1000).toFixed(3)} s median, peak RSS ${(j.rss / 1e6).toFixed(0)} MB`);
   }
+  console.log(`\nload average at the end: ${loadavg()[0].toFixed(1)} (other processes share these cores: compare ratios, not absolute times)`);
   const ratio = (a: string, b: string) => (res[a] && res[b] ? (res[b].best / res[a].best).toFixed(2) : 'n/a');
   console.log('\nratios (best times; > 1 means larder is faster):');
   console.log(`  read:  DuckDB streaming / larder reader  = ${ratio('larder-read', 'duckdb-stream')}x`);
