@@ -74,6 +74,14 @@ export class DecodePool {
     });
   }
 
+  /** Busy and idle milliseconds of each worker's event loop since it started (diagnostics). */
+  utilization(): { active: number; idle: number }[] {
+    return this.#slots.map((s) => {
+      const u = s.worker.performance.eventLoopUtilization();
+      return { active: u.active, idle: u.idle };
+    });
+  }
+
   /** Hand buffers to a worker's pool without a task. */
   recycle(buffers: ArrayBuffer[]): void {
     if (buffers.length === 0 || this.#closed) return;
