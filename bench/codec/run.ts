@@ -23,6 +23,7 @@ import { unwrap } from '../../src/core/errors.ts';
 import { decodeRepeated, decodeTimestamp, encodeRepeated, encodeTimestamp, encodeValue } from './feast-proto.ts';
 import { ACTIVITY_NAME, ACTIVITY_TYPES, FIELDS, TYPES, VIEW_NAME, activityRows, randomRows } from './view.ts';
 import type { FieldType, RowValues } from '../../src/kernel/codec.ts';
+import { rng } from '../../test/support/rng.ts';
 
 const ROWS = Number(process.argv[2] ?? 50_000);
 const wasm = await readFile(fileURLToPath(new URL('../../build/kernel.wasm', import.meta.url)));
@@ -180,6 +181,17 @@ console.log(`  bytes: larder / JSON array     = ${(bytes.larder / bytes.json).to
 const activity = byteSizes(ACTIVITY_NAME, ACTIVITY_TYPES, activityRows(10_000));
 console.log(`  bytes, second view ${ACTIVITY_NAME} (${ACTIVITY_TYPES.length} fields: 8 int64 counters, 4 bools, 4 float64 with 20% nulls, 1 string):`);
 console.log(`         larder ${f1(activity.larder)} B, Feast Values ${f1(activity.feastValues)} B, Feast Redis ${f1(activity.feastRedis)} B -> ${(activity.larder / activity.feastValues).toFixed(2)} / ${(activity.larder / activity.feastRedis).toFixed(2)}`);
+const templateRows = (() => {
+  const r = rng(7);
+  return Array.from({ length: 10_000 }, (): RowValues => ({
+    eventTs: 1_700_000_000_000_000n + BigInt(r.int(0, 30 * 86_400)) * 1_000_000n,
+    createdTs: 1_700_000_000_000_000n + BigInt(r.int(0, 30 * 86_400)) * 1_000_000n,
+    values: [Math.fround(r.next()), Math.fround(r.next()), BigInt(r.int(0, 1000))],
+  }));
+})();
+const template = byteSizes('driver_hourly_stats', ['float32', 'float32', 'int64'], templateRows);
+console.log(`  bytes, Feast's own template view driver_hourly_stats (conv_rate float32, acc_rate float32, avg_daily_trips int64, with created ts):`);
+console.log(`         larder ${f1(template.larder)} B, Feast Values ${f1(template.feastValues)} B, Feast Redis ${f1(template.feastRedis)} B -> ${(template.larder / template.feastValues).toFixed(2)} / ${(template.larder / template.feastRedis).toFixed(2)}`);
 console.log(`  decode: JSON.parse / larder batch columns = ${(t.json / t.batchColumns).toFixed(1)}x   (goal >= 5x)`);
 console.log(`  decode: JSON.parse / larder batch values  = ${(t.json / t.batchValues).toFixed(1)}x`);
 console.log(`  decode: JSON.parse / larder decodeRow     = ${(t.json / t.perRow).toFixed(1)}x`);
