@@ -46,7 +46,8 @@ export function formatOutcome(o: ViewOutcome): string {
     .filter(Boolean)
     .join('; ');
   return (
-    `${o.view}: ${plural(o.rowsRead, 'row')} read from ${plural(o.files, 'file')}, ${plural(o.written, 'key')} written` +
+    `${o.view}: ${plural(o.rowsRead, 'row')} read from ${plural(o.files, 'file')}, ` +
+    (o.flushes > 1 ? `${plural(o.written, 'row')} written in ${o.flushes} flushes` : `${plural(o.written, 'key')} written`) +
     ` (${fmtTime(o.window.start)} .. ${fmtTime(o.window.end)}) in ${(o.ms / 1000).toFixed(2)} s${extra ? `; ${extra}` : ''}`
   );
 }

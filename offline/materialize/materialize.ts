@@ -25,7 +25,9 @@ export interface MaterializeRequest {
   readonly views?: readonly string[];
   /** The watermark file, and a description of the online store it belongs to. */
   readonly watermarks: { readonly path: string; readonly store: string };
+  /** Memory bounds of a view's run (see MaterializeViewOptions). */
   readonly maxCandidates?: number;
+  readonly maxHeldBytes?: number;
   readonly writeChunk?: number;
   readonly onProgress?: (p: ViewProgress) => void;
   /** Called as each view finishes (after its watermark moved). */
@@ -87,6 +89,7 @@ export async function materialize(req: MaterializeRequest): Promise<Result<ViewO
     const done = await materializeView(req.ctx, req.repoDir, plan.value, {
       window,
       ...(req.maxCandidates !== undefined && { maxCandidates: req.maxCandidates }),
+      ...(req.maxHeldBytes !== undefined && { maxHeldBytes: req.maxHeldBytes }),
       ...(req.writeChunk !== undefined && { writeChunk: req.writeChunk }),
       ...(req.onProgress && { onProgress: req.onProgress }),
     });

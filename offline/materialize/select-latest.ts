@@ -13,7 +13,10 @@ import type { SourceBatch, SourceColumn } from './source-batch.ts';
 import type { ViewPlan } from './view-plan.ts';
 
 export interface SelectedRows {
+  /** Keys and values are views into two buffers shared by the batch's rows (see `bytes`). */
   readonly rows: EncodedRow[];
+  /** Bytes of those two buffers. */
+  readonly bytes: number;
   /** Rows left out because a join key was null. */
   readonly nullKeys: number;
 }
@@ -33,7 +36,7 @@ function pick64(src: BigInt64Array, rows: Int32Array): BigInt64Array {
  */
 export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBatch, window: LatestWindow): Result<SelectedRows> {
   const n = batch.numRows;
-  if (n === 0) return ok({ rows: [], nullKeys: 0 });
+  if (n === 0) return ok({ rows: [], bytes: 0, nullKeys: 0 });
   const column = (name: string): Result<SourceColumn> => {
     const c = batch.columns[name];
     return c === undefined ? err('invalid_rows', `source "${plan.source.name}" has no column "${name}"`, { column: name }) : ok(c);
@@ -86,7 +89,7 @@ export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBat
   if (!chosen.ok) return chosen;
   const rows = chosen.value;
   const m = rows.length;
-  if (m === 0) return ok({ rows: [], nullKeys });
+  if (m === 0) return ok({ rows: [], bytes: 0, nullKeys });
 
   const keyCols: KeyColumn[] = [];
   for (let j = 0; j < plan.keys.length; j++) {
@@ -115,11 +118,11 @@ export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBat
   const out: EncodedRow[] = new Array(m);
   for (let j = 0; j < m; j++)
     out[j] = {
-      entityKey: kd.slice(ko[j], ko[j + 1]),
+      entityKey: kd.subarray(ko[j], ko[j + 1]),
       keyHash: hashes![j],
       eventTs: Number(ev2[j]),
       createdTs: Number(cr2[j]),
-      value: vd.slice(vo[j], vo[j + 1]),
+      value: vd.subarray(vo[j], vo[j + 1]),
     };
-  return ok({ rows: out, nullKeys });
+  return ok({ rows: out, bytes: kd.byteLength + vd.byteLength, nullKeys });
 }

@@ -51,7 +51,7 @@ function context(registry: RegistryIndex, online: OnlineStore): ServingContext {
   return { project: PROJECT, kernel, registry, online, transforms: new Map(), now: () => Number(T0 + 3600n * SEC) };
 }
 
-async function run(ctx: ServingContext, dir: string, mode: MaterializeMode, extra: { views?: string[]; maxCandidates?: number; writeChunk?: number } = {}): Promise<ViewOutcome[]> {
+async function run(ctx: ServingContext, dir: string, mode: MaterializeMode, extra: { views?: string[]; maxCandidates?: number; maxHeldBytes?: number; writeChunk?: number } = {}): Promise<ViewOutcome[]> {
   const r = await materialize({ ctx, repoDir: dir, mode, watermarks: { path: join(dir, 'data/materialization.json'), store: 'test' }, ...extra });
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
@@ -222,7 +222,7 @@ describe('materialize (library)', () => {
     const rows = randomRows(12, 2500, 300, 800);
     const { dir, registry } = await setupRepo(rows, { files: 2, rowGroupRows: 101 });
     const dumps: unknown[][] = [];
-    for (const extra of [{}, { maxCandidates: 7, writeChunk: 13 }]) {
+    for (const extra of [{}, { maxCandidates: 7, writeChunk: 13 }, { maxHeldBytes: 1 }]) {
       const db = new DatabaseSync(':memory:');
       const ctx = context(registry, new SqliteOnlineStore(db));
       await run(ctx, dir, range(T0 + 100n * SEC, T0 + 700n * SEC), { views: ['stats', 'stats_by_city'], ...extra });
@@ -234,6 +234,7 @@ describe('materialize (library)', () => {
     }
     expect(dumps[0].length).toBeGreaterThan(300);
     expect(dumps[1]).toEqual(dumps[0]);
+    expect(dumps[2]).toEqual(dumps[0]);
   });
 
   it('CSV: leaves out rows with a null join key; a value that does not fit names the file and column', async () => {
