@@ -13,3 +13,4 @@ export { FileRegistryStore } from './stores/file-registry-store.ts';
 export type { FileRegistryStoreOptions } from './stores/file-registry-store.ts';
 export { openRegistryStore } from './cli/open-store.ts';
 export { main } from './cli/main.ts';
+export * from './parquet/index.ts';

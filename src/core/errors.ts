@@ -27,7 +27,10 @@ export type FsErrorCode =
   | 'transformation_failed'
   | 'unsupported'
   | 'unsupported_media_type'
-  | 'invalid_json';
+  | 'invalid_json'
+  | 'corrupt_file'
+  | 'unsupported_parquet'
+  | 'io_error';
 
 export interface FsError {
   readonly code: FsErrorCode;

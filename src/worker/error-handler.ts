@@ -29,6 +29,9 @@ const STATUS: Record<FsErrorCode, ContentfulStatusCode> = {
   unsupported: 501,
   unsupported_media_type: 415,
   invalid_json: 400,
+  corrupt_file: 422,
+  unsupported_parquet: 422,
+  io_error: 500,
 };
 
 export function statusOf(code: string): ContentfulStatusCode {
