@@ -13,4 +13,27 @@ export { FileRegistryStore } from './stores/file-registry-store.ts';
 export type { FileRegistryStoreOptions } from './stores/file-registry-store.ts';
 export { openRegistryStore } from './cli/open-store.ts';
 export { main } from './cli/main.ts';
-export * from './parquet/index.ts';
+export {
+  openParquet,
+  readRowGroups,
+  iterateRowGroups,
+  writeParquet,
+  startParquetWorkers,
+  closeParquetWorkers,
+  toEpochMicros,
+  stringAt,
+  columnStrings,
+  columnLength,
+  ParquetReadError,
+} from './parquet/index.ts';
+export type {
+  ParquetFile,
+  ReadOptions,
+  ReadSummary,
+  WriteColumn,
+  WriteOptions,
+  WriteBatch,
+  ParquetError,
+  ParquetErrorCode,
+  ParquetResult,
+} from './parquet/index.ts';

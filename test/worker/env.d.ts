@@ -1,0 +1,10 @@
+// Types for `import { env, exports } from 'cloudflare:workers'` in the workerd tests.
+declare namespace Cloudflare {
+  interface Env {
+    ONLINE_KV: KVNamespace;
+    DB: D1Database;
+  }
+  interface GlobalProps {
+    mainModule: typeof import('../../src/worker/index.ts');
+  }
+}
