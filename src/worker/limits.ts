@@ -14,5 +14,5 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxBodyBytes: 1 << 20,
   maxEntityRows: 1000,
   maxFeatures: 500,
-  maxWriteRows: 500,
+  maxWriteRows: 400,
 });
