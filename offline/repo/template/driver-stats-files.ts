@@ -5,6 +5,8 @@ export function driverStatsFiles(project: string): Record<string, string> {
 project: ${project}
 # Where applied definitions are stored (a file here; {type: d1} or {type: kv} for the Worker).
 registry: data/registry.json
+# Where materialized features are served from: SQLite for \`larder serve\`; {type: kv} or
+# {type: d1} for the Worker (\`larder dev\` runs it over the local state in .wrangler/).
 online_store:
   type: sqlite
   path: data/online.db
@@ -120,12 +122,19 @@ database_name = "${project}"
 database_id = "00000000-0000-0000-0000-000000000000"
 migrations_dir = "node_modules/larder/src/stores/d1/migrations"
 `,
-    'worker/index.ts': `// The Worker entry of this repo: larder's Worker.
-export { default } from 'larder/worker';
+    'worker/index.ts': `// The Worker entry of this repo (npx wrangler dev / deploy): larder's Worker with the repo's
+// on-demand transformations, keyed as the registry names them (module#function). \`larder dev\`
+// generates an equivalent entry in .larder/ by itself.
+import { createWorker } from 'larder/worker';
+import { convRatePlusValues } from '../transforms.ts';
+
+export default createWorker({ transforms: { 'transforms.ts#convRatePlusValues': convRatePlusValues } });
 `,
     'package.json': `${JSON.stringify({ name: project.replace(/_/g, '-').toLowerCase(), private: true, type: 'module' }, null, 2)}\n`,
     '.gitignore': `data/online.db
 data/registry.json.lock
+data/materialization.json
+.larder/
 .wrangler/
 node_modules/
 `,
