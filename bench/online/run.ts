@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { features, VIEWS, viewFrame } from './fixture.ts';
 import { load } from './load.ts';
 
-const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' } } });
+const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' }, store: { type: 'string', default: 'kv' } } });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const root = resolve(import.meta.dirname, '../..');
@@ -31,7 +31,7 @@ compatibility_date = "2026-11-01"
 compatibility_flags = ["nodejs_compat"]
 [vars]
 LARDER_PROJECT = "bench"
-LARDER_ONLINE_STORE = "kv"
+LARDER_ONLINE_STORE = "${args.store}"
 [[kv_namespaces]]
 binding = "ONLINE_KV"
 id = "00000000000000000000000000000000"
@@ -102,7 +102,7 @@ for (const [label, init] of cases) {
     'p99 ratio': (r.p99 / baseline.p99).toFixed(2),
   });
 }
-console.log(`wrangler dev --local, ${CONNECTIONS} connections, ${SECONDS} s per run, loopback`);
+console.log(`wrangler dev --local, online store ${args.store}, ${CONNECTIONS} connections, ${SECONDS} s per run, loopback`);
 console.table(rows);
 stop();
 process.exit(0);
