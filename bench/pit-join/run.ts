@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIZES, sizeArg } from './data.ts';
 
@@ -47,6 +47,9 @@ let failed = false;
 for (const size of sizeArg(argv)) {
   const { entities, features } = SIZES[size];
   console.log(`\n== ${entities.toLocaleString('en')} entity rows x ${features.toLocaleString('en')} feature rows, 10 float32 features, ttl 7 days ==`);
+  // The machine may be shared: say how busy it was, since both engines' times depend on it.
+  const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`load average before: ${load()}`);
   const kOut = join(tmpdir(), `pit-kernel-${process.pid}.bin`);
   const dOut = join(tmpdir(), `pit-duckdb-${process.pid}.bin`);
   const results: ChildResult[] = [];
@@ -69,6 +72,7 @@ for (const size of sizeArg(argv)) {
     console.log(`outputs equal: ${equal ? 'yes' : `NO (${diff} rows differ, first at ${first}: ${a[first]} vs ${b[first]})`}`);
     console.log(`speed-up ${(dr.medianMs / kr.medianMs).toFixed(2)}x   memory ratio kernel/DuckDB ${(kr.peakRssBytes / dr.peakRssBytes).toFixed(2)}`);
   }
+  console.log(`load average after: ${load()}`);
   rmSync(kOut, { force: true });
   rmSync(dOut, { force: true });
 }
