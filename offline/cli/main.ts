@@ -3,6 +3,7 @@ import { apply, APPLY_HELP } from './apply.ts';
 import { type CliIo, EXIT_OK, EXIT_USAGE, EXIT_USER, UsageError } from './cli-io.ts';
 import { describe, DESCRIBE_HELP } from './describe.ts';
 import { DEV_HELP, devCommand, MIGRATE_HELP, migrateCommand } from './dev.ts';
+import { HISTORICAL_HELP, historicalCommand } from './historical.ts';
 import { init, INIT_HELP } from './init.ts';
 import { list, LIST_HELP } from './list.ts';
 import { MATERIALIZE_HELP, MATERIALIZE_INCREMENTAL_HELP, materializeCommand, materializeIncrementalCommand } from './materialize.ts';
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   'registry-schema': { run: registrySchema, help: REGISTRY_SCHEMA_HELP },
   materialize: { run: materializeCommand, help: MATERIALIZE_HELP },
   'materialize-incremental': { run: materializeIncrementalCommand, help: MATERIALIZE_INCREMENTAL_HELP },
+  historical: { run: historicalCommand, help: HISTORICAL_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
   migrate: { run: migrateCommand, help: MIGRATE_HELP },
   dev: { run: devCommand, help: DEV_HELP },

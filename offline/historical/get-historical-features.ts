@@ -1,0 +1,232 @@
+// Historical retrieval: point-in-time-correct training data. For every entity
+// row and every requested view, the view's source row with the same join keys
+// and the greatest event time <= the row's time (>= time - ttl when ttl > 0;
+// created <= time with filterByCreatedTimestamp), ties broken by the greatest
+// created time, then the later row in source order. The join is the WASM
+// kernel's partitioned pitJoin, the same kernel the Worker runs.
+import { resolve } from 'node:path';
+import { Table, type Vector } from 'apache-arrow';
+import { err, ok, type Result } from '../../src/core/errors.ts';
+import { nextRegistry } from '../../src/core/registry/plan.ts';
+import { indexRegistry, type RegistryIndex } from '../../src/core/registry/registry-index.ts';
+import type { RegistryDocument } from '../../src/core/schema/registry-document.ts';
+import { resolveFeatures, type ResolvedView } from '../../src/core/serving/feature-refs.ts';
+import type { FeatureValue, FieldType } from '../../src/kernel/codec.ts';
+import type { KernelInstance } from '../../src/kernel/instance.ts';
+import { hashEntityKeys, type KeyColumn, type KeyType } from '../../src/kernel/keys.ts';
+import { pitJoin } from '../../src/kernel/pit-join.ts';
+import type { OnDemandFn } from '../../src/serving/context.ts';
+import { runOnDemand } from '../../src/serving/on-demand.ts';
+import { nodeKernel } from '../parquet/kernel.ts';
+import { loadRepo } from '../repo/load-repo.ts';
+import { RepoTransforms } from '../serve/repo-transforms.ts';
+import { coerceValue, featureValueAt, gatherColumn, type FeatureColumn } from '../sources/feature-column.ts';
+import { rawKeyWords, readViewRows, usesRawKeys } from '../sources/view-rows.ts';
+import { featureVector } from './arrow-output.ts';
+import { entityKeyColumn, entityTimestamps, loadEntities, timestampColumnName, type EntityInput, type EntityTable } from './entity-table.ts';
+
+export interface HistoricalProgress {
+  readonly view: string;
+  readonly phase: 'read' | 'join';
+  /** Source rows read so far (phase read). */
+  readonly rows: number;
+}
+
+export interface HistoricalRequest {
+  /** An Arrow Table, row objects, or a .parquet / .csv / .arrow file. */
+  readonly entities: EntityInput;
+  /** `view:feature` references (or give featureService). */
+  readonly features?: readonly string[];
+  readonly featureService?: string;
+  /** Name features `view__feature` (alias for projections); default false. */
+  readonly fullFeatureNames?: boolean;
+  /** Only rows created at or before the entity time are candidates; default false. */
+  readonly filterByCreatedTimestamp?: boolean;
+  /** A feature repo directory: definitions are loaded from it (sources and transforms are relative to it). */
+  readonly repo?: string;
+  /** Or an already-built registry; `repoDir` is then where source paths and transform modules are resolved. */
+  readonly registry?: RegistryIndex | RegistryDocument;
+  readonly repoDir?: string;
+  /** On-demand transformations keyed `${module}#${function}` (default: imported from the repo). */
+  readonly transforms?: ReadonlyMap<string, OnDemandFn>;
+  readonly kernel?: KernelInstance;
+  readonly onProgress?: (p: HistoricalProgress) => void;
+  /** Tuning and tests: kernel join partitions (default: chosen from the sizes). */
+  readonly partitions?: number;
+}
+
+async function registryOf(req: HistoricalRequest): Promise<Result<{ registry: RegistryIndex; dir: string }>> {
+  if (req.registry) {
+    const registry = 'featureViews' in req.registry && req.registry.featureViews instanceof Map ? (req.registry as RegistryIndex) : indexRegistry(req.registry as RegistryDocument);
+    return ok({ registry, dir: resolve(req.repoDir ?? req.repo ?? '.') });
+  }
+  const dir = resolve(req.repo ?? '.');
+  const loaded = await loadRepo(dir, { checkSources: false });
+  if (!loaded.ok) {
+    const first = loaded.issues.find((i) => i.severity === 'error') ?? loaded.issues[0];
+    return err('invalid_request', `cannot load the feature repo ${dir}: ${first?.message ?? 'invalid definitions'}`, { issues: loaded.issues });
+  }
+  const now = new Date().toISOString();
+  const { next } = nextRegistry(null, loaded.config.project, loaded.build.objects, now);
+  if (next === null) return err('invalid_request', `the feature repo ${dir} defines nothing`);
+  return ok({ registry: indexRegistry(next), dir });
+}
+
+/** The views to read: requested ones plus hidden reads of the features on-demand views need. */
+function readsFor(registry: RegistryIndex, views: readonly ResolvedView[], odfvInputs: readonly { name: string; features: readonly string[] }[]): Result<Map<string, { view: ResolvedView['view']; features: Set<string>; as: ResolvedView[] }>> {
+  const reads = new Map<string, { view: ResolvedView['view']; features: Set<string>; as: ResolvedView[] }>();
+  for (const rv of views) {
+    const r = reads.get(rv.view.name) ?? { view: rv.view, features: new Set<string>(), as: [] };
+    rv.features.forEach((f) => r.features.add(f.name));
+    r.as.push(rv);
+    reads.set(rv.view.name, r);
+  }
+  for (const src of odfvInputs) {
+    const fv = registry.featureViews.get(src.name);
+    if (!fv) return err('unknown_feature_view', `on-demand view input "${src.name}" is not a feature view`, { featureView: src.name });
+    const r = reads.get(fv.name) ?? { view: fv, features: new Set<string>(), as: [] };
+    src.features.forEach((f) => r.features.add(f));
+    reads.set(fv.name, r);
+  }
+  return ok(reads);
+}
+
+/** Entity key words for a view under a join-key map (raw int64 for single integer keys, else hashes). */
+function entityKeys(k: KernelInstance, e: EntityTable, view: ResolvedView['view'], joinKeyMap: Readonly<Record<string, string>>): Result<BigUint64Array> {
+  const cols: KeyColumn[] = [];
+  for (const c of view.entityColumns) {
+    const kc = entityKeyColumn(e, c.name, c.dtype as KeyType, joinKeyMap[c.name] ?? c.name);
+    if (!kc.ok) return kc;
+    cols.push(kc.value);
+  }
+  if (usesRawKeys(view)) return ok(rawKeyWords(cols[0]));
+  return hashEntityKeys(k, cols);
+}
+
+function requestValue(dtype: FieldType, v: unknown): FeatureValue {
+  if (v instanceof Date) return coerceValue(dtype, v) ?? null;
+  return coerceValue(dtype, typeof v === 'number' && dtype === 'unix_timestamp' ? v / 1000 : v) ?? null;
+}
+
+/**
+ * Build a training set: the entity table with every column unchanged, one
+ * output row per input row in input order, plus the requested features
+ * (`feature`, or `view__feature` with fullFeatureNames), on-demand features
+ * computed after the join with the same function the online path runs.
+ */
+export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Result<Table>> {
+  if ((req.features === undefined) === (req.featureService === undefined))
+    return err('invalid_request', 'give either features (view:feature references) or featureService');
+  const reg = await registryOf(req);
+  if (!reg.ok) return reg;
+  const { registry, dir } = reg.value;
+  const selection = req.featureService !== undefined ? { featureService: req.featureService } : { features: req.features! };
+  const resolved = resolveFeatures(registry, selection, req.fullFeatureNames ?? false);
+  if (!resolved.ok) return resolved;
+  const { views, onDemandViews, outputNames } = resolved.value;
+
+  const entities = await loadEntities(req.entities);
+  if (!entities.ok) return entities;
+  const e = entities.value;
+  const n = e.table.numRows;
+  const entityNames = e.table.schema.fields.map((f) => f.name);
+  for (const name of outputNames)
+    if (entityNames.includes(name))
+      return err('feature_name_collision', `feature "${name}" has the name of an entity column; use full feature names or rename the column`, { feature: name });
+  const tsName = timestampColumnName(e);
+  if (!tsName.ok) return tsName;
+  const ts = entityTimestamps(e, tsName.value);
+  if (!ts.ok) return ts;
+
+  const odfvInputs = onDemandViews.flatMap((o) => o.view.sources.flatMap((s) => (s.type === 'feature_view' ? [{ name: s.name, features: s.features }] : [])));
+  const reads = readsFor(registry, views, odfvInputs);
+  if (!reads.ok) return reads;
+  // Key columns are checked for every view before any source is read.
+  const keysByRead = new Map<ResolvedView, BigUint64Array>();
+  const plainKeys = new Map<string, BigUint64Array>();
+  for (const r of reads.value.values()) {
+    for (const rv of r.as) {
+      const kk = entityKeys(req.kernel ?? (await nodeKernel()), e, rv.view, rv.joinKeyMap);
+      if (!kk.ok) return kk;
+      keysByRead.set(rv, kk.value);
+    }
+    if (r.as.length === 0) {
+      const kk = entityKeys(req.kernel ?? (await nodeKernel()), e, r.view, {});
+      if (!kk.ok) return kk;
+      plainKeys.set(r.view.name, kk.value);
+    }
+  }
+
+  const k = req.kernel ?? (await nodeKernel());
+  const out = new Map<string, Vector>();
+  /** Joined feature columns by `view:feature` for on-demand inputs (identity join-key map). */
+  const joined = new Map<string, FeatureColumn>();
+  for (const r of reads.value.values()) {
+    const rows = await readViewRows(k, registry, dir, r.view, {
+      features: [...r.features],
+      onBatch: req.onProgress ? (() => { let total = 0; return (m: number) => req.onProgress!({ view: r.view.name, phase: 'read', rows: (total += m) }); })() : undefined,
+    });
+    if (!rows.ok) return rows;
+    const src = rows.value;
+    const filter = (req.filterByCreatedTimestamp ?? false) && src.plan.createdColumn !== null;
+    const targets: { keys: BigUint64Array; rv: ResolvedView | null }[] = r.as.map((rv) => ({ keys: keysByRead.get(rv)!, rv }));
+    if (r.as.length === 0) targets.push({ keys: plainKeys.get(r.view.name)!, rv: null });
+    for (const t of targets) {
+      req.onProgress?.({ view: r.view.name, phase: 'join', rows: src.rows });
+      const pick = pitJoin(
+        k,
+        { keys: t.keys, ts: ts.value },
+        { keys: src.keys, eventTs: src.eventTs, createdTs: src.createdTs },
+        { ttl: BigInt(r.view.ttlSeconds) * 1_000_000n, filterByCreated: filter, rawKeys: src.rawKeys, ...(req.partitions && { partitions: req.partitions }) },
+      );
+      if (!pick.ok) return pick;
+      const identity = t.rv === null || r.view.entityColumns.every((c) => t.rv!.joinKeyMap[c.name] === c.name);
+      for (const name of r.features) {
+        const needOut = t.rv?.features.find((f) => f.name === name);
+        const needOdfv = identity && !joined.has(`${r.view.name}:${name}`) && odfvInputs.some((x) => x.name === r.view.name && x.features.includes(name));
+        if (!needOut && !needOdfv) continue;
+        const col = gatherColumn(src.features.get(name)!, pick.value);
+        if (needOut) out.set(needOut.outputName, featureVector(col));
+        if (needOdfv) joined.set(`${r.view.name}:${name}`, col);
+      }
+    }
+  }
+
+  for (const o of onDemandViews) {
+    const inputs: Record<string, FeatureValue>[] = Array.from({ length: n }, () => ({}));
+    for (const src of o.view.sources) {
+      if (src.type === 'request_source') {
+        const rs = registry.sources.get(src.name);
+        if (rs?.type !== 'request') continue;
+        for (const f of rs.schema) {
+          const v = e.table.getChild(f.name);
+          if (!v) return err('missing_entity_column', `on-demand view "${o.view.name}" needs request data "${f.name}" as an entity column`, { column: f.name });
+          for (let i = 0; i < n; i++) inputs[i][f.name] = requestValue(f.dtype as FieldType, v.get(i));
+        }
+        continue;
+      }
+      for (const f of src.features) {
+        const col = joined.get(`${src.name}:${f}`);
+        if (!col) continue;
+        for (let i = 0; i < n; i++) inputs[i][f] = featureValueAt(col, i);
+      }
+    }
+    const computed = runOnDemand(o.view, req.transforms ?? (await loadTransforms(dir, registry)), inputs);
+    if (!computed.ok) return computed;
+    for (const f of o.features) {
+      const i = o.view.features.findIndex((x) => x.name === f.name);
+      out.set(f.outputName, featureVector({ kind: 'js', dtype: f.dtype as FieldType, values: computed.value[i] }));
+    }
+  }
+
+  const columns: Record<string, Vector> = {};
+  for (const name of entityNames) columns[name] = e.table.getChild(name)!;
+  for (const name of outputNames) columns[name] = out.get(name)!;
+  return ok(new Table(columns));
+}
+
+async function loadTransforms(dir: string, registry: RegistryIndex): Promise<ReadonlyMap<string, OnDemandFn>> {
+  const t = new RepoTransforms(dir);
+  await t.load(registry);
+  return t.map;
+}

@@ -1,0 +1,160 @@
+// Every row of a feature view's source, as the point-in-time join needs it:
+// a 64-bit key per row (the raw value for a single int32/int64 join key, else
+// the kernel's xxHash64 of the Feast v3 key bytes), event and created
+// timestamps in epoch µs, and the wanted feature columns. Reading goes
+// through the materializer's readSource (Parquet / CSV / Arrow IPC, one file
+// or a glob, file by file in name order), so both read a source alike.
+import { err, ok, type Result } from '../../src/core/errors.ts';
+import type { RegistryIndex } from '../../src/core/registry/registry-index.ts';
+import type { FeatureView } from '../../src/core/schema/feature-view.ts';
+import type { FieldType } from '../../src/kernel/codec.ts';
+import type { KernelInstance } from '../../src/kernel/instance.ts';
+import { hashEntityKeys, keyColumn, type KeyColumn, type KeyType } from '../../src/kernel/keys.ts';
+import { NULL_TS } from '../../src/kernel/pit-join.ts';
+import { isNullAt, jsValueAt, timestampMicros } from '../materialize/column-values.ts';
+import { readSource, resolveSourceFiles } from '../materialize/read-source.ts';
+import type { SourceColumn } from '../materialize/source-batch.ts';
+import { planView, type ViewPlan } from '../materialize/view-plan.ts';
+import { FeatureColumnBuilder, type FeatureColumn } from './feature-column.ts';
+
+/** An event time no entity row reaches: rows with a null key or event time are never candidates. */
+export const NEVER_TS = 0x7fff_ffff_ffff_ffffn;
+
+export interface ViewRows {
+  readonly plan: ViewPlan;
+  /** True when `keys` hold raw int64 values (single integer join key); else key hashes. */
+  readonly rawKeys: boolean;
+  readonly keys: BigUint64Array;
+  readonly eventTs: BigInt64Array;
+  readonly createdTs: BigInt64Array;
+  /** Requested features by name. */
+  readonly features: ReadonlyMap<string, FeatureColumn>;
+  readonly rows: number;
+  readonly files: number;
+  /** Rows left out of the join: null join key or event time. */
+  readonly skipped: number;
+}
+
+/** Single integer join key: the join compares raw values (exact, no hashing). */
+export function usesRawKeys(view: FeatureView): boolean {
+  return view.entityColumns.length === 1 && (view.entityColumns[0].dtype === 'int64' || view.entityColumns[0].dtype === 'int32');
+}
+
+/** A source column as a key column of `type`; null rows are reported in `nulls` and filled with a placeholder. */
+export function sourceKeyColumn(name: string, type: KeyType, c: SourceColumn, n: number, nulls: Uint8Array): Result<KeyColumn> {
+  const hasNull = c.type === 'text' || c.type === 'js' || c.validity !== null;
+  if (hasNull) for (let i = 0; i < n; i++) if (isNullAt(c, i)) nulls[i] = 1;
+  if (type === 'int64' && c.type === 'int64') return ok({ name, type, values: c.values.slice(0, n) });
+  if (type === 'int32' && c.type === 'int32') return ok({ name, type, values: c.values.slice(0, n) });
+  if (type === 'string' && c.type === 'string' && c.validity === null)
+    return ok({ name, type, offsets: c.offsets.subarray(0, n + 1), data: c.data });
+  const values: (string | bigint | number | Uint8Array | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    if (nulls[i]) {
+      values[i] = type === 'string' ? '' : type === 'bytes' ? new Uint8Array(0) : 0;
+      continue;
+    }
+    const v = jsValueAt(c, i);
+    if (type === 'string') values[i] = typeof v === 'string' ? v : String(v);
+    else if (type === 'bytes') values[i] = v instanceof Uint8Array ? v : new TextEncoder().encode(String(v));
+    else if (typeof v === 'bigint' || typeof v === 'number') values[i] = v;
+    else if (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v)) values[i] = BigInt(v.trim());
+    else return err('invalid_rows', `join key "${name}" row ${i}: ${JSON.stringify(String(v))} is not ${type}`, { column: name });
+  }
+  return keyColumn(name, type, values);
+}
+
+/** Raw int64 keys as the join's key words (int32 widened). */
+export function rawKeyWords(col: KeyColumn): BigUint64Array {
+  if (col.type === 'int32') return BigUint64Array.from(col.values, (x) => BigInt.asUintN(64, BigInt(x)));
+  const v = (col as { values: BigInt64Array }).values;
+  return new BigUint64Array(v.buffer, v.byteOffset, v.length);
+}
+
+function concat64<T extends BigUint64Array | BigInt64Array>(parts: readonly T[], total: number, make: (n: number) => T): T {
+  if (parts.length === 1 && parts[0].length === total) return parts[0];
+  const out = make(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p as never, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export interface ReadViewOptions {
+  /** Features of the view to read (by feature name). */
+  readonly features: readonly string[];
+  readonly onBatch?: (rows: number) => void;
+}
+
+/** Read a view's source: keys, timestamps and the named features, in source order. */
+export async function readViewRows(
+  k: KernelInstance,
+  registry: RegistryIndex,
+  repoDir: string,
+  view: FeatureView,
+  options: ReadViewOptions,
+): Promise<Result<ViewRows>> {
+  const planned = planView(registry, view);
+  if (!planned.ok) return planned;
+  const plan = planned.value;
+  const files = await resolveSourceFiles(repoDir, plan.source.path, plan.source.format);
+  if (files.length === 0)
+    return err('not_found', `feature view "${view.name}": no ${plan.source.format} files match ${plan.source.path}`, { featureView: view.name, path: plan.source.path });
+  const wanted = plan.features.filter((f) => options.features.includes(f.name));
+  const columns = [...new Set([plan.eventColumn, ...(plan.createdColumn ? [plan.createdColumn] : []), ...plan.keys.map((x) => x.column), ...wanted.map((f) => f.column)])];
+  const raw = usesRawKeys(view);
+  const builders = wanted.map((f) => new FeatureColumnBuilder(f.dtype as FieldType));
+  const keyParts: BigUint64Array[] = [];
+  const evParts: BigInt64Array[] = [];
+  const crParts: BigInt64Array[] = [];
+  let rows = 0;
+  let skipped = 0;
+  for await (const r of readSource(repoDir, plan.source, columns)) {
+    if (!r.ok) return err(r.error.code === 'invalid_rows' ? 'invalid_rows' : r.error.code, `feature view "${view.name}": ${r.error.message}`, r.error.details);
+    const { batch, origin } = r.value;
+    const n = batch.numRows;
+    const nulls = new Uint8Array(n);
+    const keyCols: KeyColumn[] = [];
+    for (const key of plan.keys) {
+      const kc = sourceKeyColumn(key.name, key.type, batch.columns[key.column], n, nulls);
+      if (!kc.ok) return err('invalid_rows', `feature view "${view.name}" (${origin.file}): ${kc.error.message}`, kc.error.details);
+      keyCols.push(kc.value);
+    }
+    let keys: BigUint64Array;
+    if (raw) keys = rawKeyWords(keyCols[0]);
+    else {
+      const h = hashEntityKeys(k, keyCols);
+      if (!h.ok) return h;
+      keys = h.value;
+    }
+    const ev = timestampMicros(batch.columns[plan.eventColumn], n);
+    const cr = plan.createdColumn ? timestampMicros(batch.columns[plan.createdColumn], n) : new BigInt64Array(n).fill(NULL_TS);
+    for (let i = 0; i < n; i++) {
+      if (nulls[i] || ev[i] === NULL_TS) {
+        ev[i] = NEVER_TS;
+        skipped++;
+      }
+    }
+    keyParts.push(keys);
+    evParts.push(ev);
+    crParts.push(cr);
+    wanted.forEach((f, j) => builders[j].append(batch.columns[f.column], n));
+    rows += n;
+    options.onBatch?.(n);
+  }
+  const features = new Map<string, FeatureColumn>();
+  wanted.forEach((f, j) => features.set(f.name, builders[j].build()));
+  return ok({
+    plan,
+    rawKeys: raw,
+    keys: concat64(keyParts, rows, (x) => new BigUint64Array(x)),
+    eventTs: concat64(evParts, rows, (x) => new BigInt64Array(x)),
+    createdTs: concat64(crParts, rows, (x) => new BigInt64Array(x)),
+    features,
+    rows,
+    files: files.length,
+    skipped,
+  });
+}
