@@ -22,13 +22,13 @@ const port = await new Promise<number>((ok) => {
     s.close(() => ok(p));
   });
 });
-const config = join(dir, 'wrangler.toml');
-writeFileSync(
-  config,
-  `name = "larder-bench"
-main = "${join(root, 'bench/online/worker.ts')}"
+// Bundle once, then serve the bundle with --no-bundle: wrangler dev would
+// otherwise rebuild and restart the Worker whenever a source file changes.
+const bindings = (main: string, extra = '') => `name = "larder-bench"
+main = "${main}"
 compatibility_date = "2026-11-01"
 compatibility_flags = ["nodejs_compat"]
+${extra}
 [vars]
 LARDER_PROJECT = "bench"
 LARDER_ONLINE_STORE = "${args.store}"
@@ -40,13 +40,18 @@ binding = "DB"
 database_name = "larder"
 database_id = "00000000-0000-0000-0000-000000000000"
 migrations_dir = "${join(root, 'src/stores/d1/migrations')}"
-`,
-);
+`;
+const sourceConfig = join(dir, 'source.toml');
+writeFileSync(sourceConfig, bindings(join(root, 'bench/online/worker.ts')));
+const config = join(dir, 'wrangler.toml');
+writeFileSync(config, bindings(join(dir, 'dist/worker.js'), 'rules = [{ type = "CompiledWasm", globs = ["**/*.wasm"] }]'));
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CI: 'true' };
 const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js');
+const built = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', join(dir, 'dist'), '--config', sourceConfig], { env, encoding: 'utf8' });
+if (built.status !== 0) throw new Error(`bundle failed: ${built.stderr}`);
 const mig = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--config', config, '--persist-to', join(dir, 'state')], { env, encoding: 'utf8' });
 if (mig.status !== 0) throw new Error(`migrations failed: ${mig.stderr}`);
-const dev = spawn(process.execPath, [wrangler, 'dev', '--local', '--config', config, '--persist-to', join(dir, 'state'), '--port', String(port), '--ip', '127.0.0.1'], {
+const dev = spawn(process.execPath, [wrangler, 'dev', '--local', '--no-bundle', '--config', config, '--persist-to', join(dir, 'state'), '--port', String(port), '--ip', '127.0.0.1'], {
   env,
   detached: true,
   stdio: 'ignore',
