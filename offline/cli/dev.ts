@@ -7,7 +7,7 @@ export const DEV_HELP = `larder dev [--port N] [--host 127.0.0.1] [--repo DIR]
   Run the larder Worker with \`wrangler dev --local\` (port ${DEFAULT_DEV_PORT} by default) over the repo's
   local KV/D1 state (.wrangler/state), the state larder apply and larder materialize write when
   larder.yaml says registry: {type: d1} (or kv) and online_store: {type: kv} (or d1). Applies
-  larder's D1 migrations first; bundles the repo's on-demand transformations. Runs until
+  larder's D1 migrations first when any is pending; bundles the repo's on-demand transformations. Runs until
   interrupted; stopping it stops workerd too.`;
 
 export const MIGRATE_HELP = `larder migrate [--repo DIR]

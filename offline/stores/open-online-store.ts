@@ -9,7 +9,6 @@ import type { OnlineStore } from '../../src/core/online-store.ts';
 import type { ProjectConfig } from '../../src/core/schema/project-config.ts';
 import { D1OnlineStore } from '../../src/stores/d1/d1-online-store.ts';
 import type { D1Like } from '../../src/stores/d1/d1-like.ts';
-import { KvOnlineStore } from '../../src/stores/kv/kv-online-store.ts';
 import type { KvLike } from '../../src/stores/kv/kv-like.ts';
 import { MemoryOnlineStore } from '../../src/stores/memory/memory-online-store.ts';
 import { D1RegistryStore } from '../../src/stores/registry/d1-registry-store.ts';
@@ -19,6 +18,7 @@ import { SqliteOnlineStore } from '../../src/stores/sqlite/sqlite-online-store.t
 import { localWorkerPaths, resolveLocalBindings, WORKER_D1, WORKER_KV } from '../dev/local-worker.ts';
 import { readRepoBindings } from '../dev/repo-wrangler-bindings.ts';
 import { FileRegistryStore } from './file-registry-store.ts';
+import { PipelinedKvOnlineStore } from './pipelined-kv.ts';
 
 export interface RepoStores {
   readonly registry: RegistryStore;
@@ -136,7 +136,8 @@ export async function openRepoStores(repoDir: string, config: ProjectConfig, opt
         online = new SqliteOnlineStore(db);
         onlineWhere = `sqlite ${relative(resolve(repoDir), path).replace(/\\/g, '/')}`;
       } else if (o.type === 'kv') {
-        online = new KvOnlineStore(proxy!.env[WORKER_KV] as KvLike);
+        // Puts pipelined: each one is a round trip through the proxy.
+        online = new PipelinedKvOnlineStore(proxy!.env[WORKER_KV] as KvLike);
         onlineWhere = 'kv (local state)';
       } else if (o.type === 'd1') {
         online = new D1OnlineStore(proxy!.env[WORKER_D1] as D1Like);
