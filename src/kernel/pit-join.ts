@@ -37,7 +37,7 @@ export interface PartitionOptions {
    * equality is exact. Default false.
    */
   readonly rawKeys?: boolean;
-  /** Tuning and tests: feature rows clustered per round (default 16 Mi: 512 MiB of scratch). */
+  /** Tuning and tests: feature rows clustered per round (default 8 Mi: 256 MiB of scratch). */
   readonly roundRows?: number;
   /** Tuning and tests: cluster the join's hash table into 2^regionBits regions (default: about 32 KiB each). */
   readonly regionBits?: number;
@@ -62,8 +62,8 @@ const WORK_BYTES_PER_ENTITY = 96;
 const MAX_ALLOC = 2 ** 30 - 2 ** 20;
 /** Feature rows copied in per call (24 MiB). */
 const CHUNK = 1 << 20;
-/** Feature rows clustered per round of the clustered probe (32 bytes each: 512 MiB). */
-const ROUND_ROWS = 1 << 24;
+/** Feature rows clustered per round of the clustered probe (32 bytes each: 256 MiB). */
+const ROUND_ROWS = 1 << 23;
 /** Entity rows copied in per selection call. */
 const ENTITY_CHUNK = 1 << 20;
 
@@ -73,7 +73,7 @@ const MAX_ROWS = 2 ** 31 - 1;
  * Partition count for a join of n entity rows with m feature rows: the
  * smallest power of two for which one partition's kernel memory (about 152
  * bytes per entity row, plus the feature chunk and the round's scratch) stays
- * within a 2 GiB arena (with up to a 512 MiB round of feature rows). Inside a partition the kernel clusters feature rows
+ * within a 2 GiB arena (with up to a 256 MiB round of feature rows). Inside a partition the kernel clusters feature rows
  * by hash-table region, so partitions only bound memory; each extra partition
  * streams the feature rows once more.
  */
