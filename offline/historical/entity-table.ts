@@ -228,7 +228,7 @@ export function entityTimestamps(e: EntityTable, name: string): Result<BigInt64A
           if (bad < 0) bad = base + i;
           continue;
         }
-        const x = vals[d.offset + i];
+        const x = vals[i]; // fixed-width values are sliced already; offset is the bitmap's
         out[base + i] = div === 1n ? x * mul : x / div - (x % div !== 0n && x < 0n ? 1n : 0n);
       }
     });
@@ -271,7 +271,7 @@ export function entityKeyColumn(e: EntityTable, key: string, type: KeyType, colu
   const integer = type === 'int64' || type === 'int32' || type === 'unix_timestamp';
   if (integer && t.typeId === Type.Int && t.bitWidth === 64 && v.data.length === 1 && v.nullCount === 0 && type !== 'int32') {
     const d = v.data[0];
-    return ok({ name: key, type, values: (d.values as BigInt64Array).subarray(d.offset, d.offset + n) } as KeyColumn);
+    return ok({ name: key, type, values: (d.values as BigInt64Array).subarray(0, n) } as KeyColumn);
   }
   const values: (bigint | number | string | Uint8Array | null)[] = new Array(n);
   for (let i = 0; i < n; i++) {

@@ -32,11 +32,14 @@ async function viaTemp(path: string, write: (tmp: string) => Promise<void>): Pro
   }
 }
 
-/** Epoch µs of a timestamp or date value at row i of a chunk. */
+/**
+ * Epoch µs of a timestamp or date value at row i of a chunk. (Arrow JS slices
+ * fixed-width value buffers; `offset` applies to the validity bitmap only.)
+ */
 function timeMicros(d: Data, i: number): bigint {
   const t = d.type as { typeId: Type; unit?: number };
   if (t.typeId === Type.Timestamp) {
-    const x = (d.values as BigInt64Array)[d.offset + i];
+    const x = (d.values as BigInt64Array)[i];
     switch (t.unit) {
       case 0:
         return x * 1_000_000n;
@@ -49,7 +52,7 @@ function timeMicros(d: Data, i: number): bigint {
     }
   }
   const days = t.typeId === Type.Date && (t as { unit?: number }).unit === 0;
-  const v = (d.values as Int32Array | BigInt64Array)[d.offset + i];
+  const v = (d.values as Int32Array | BigInt64Array)[i];
   return days ? BigInt(v as number) * 86_400_000_000n : BigInt(v) * 1000n;
 }
 
@@ -77,10 +80,10 @@ function chunkValues(d: Data, type: WriteType): WriteValues {
   const n = d.length;
   const validity = d.nullCount === 0 ? null : Uint8Array.from({ length: n }, (_, i) => (valid(d, i) ? 1 : 0));
   const t = d.type as { typeId: Type; bitWidth?: number; isSigned?: boolean };
-  if (type === 'double' && t.typeId === Type.Float) return { type: 'double', values: (d.values as Float64Array).subarray(d.offset, d.offset + n), validity };
-  if (type === 'float') return { type: 'float', values: (d.values as Float32Array).subarray(d.offset, d.offset + n), validity };
-  if (type === 'int64' && t.bitWidth === 64 && t.isSigned) return { type: 'int64', values: (d.values as BigInt64Array).subarray(d.offset, d.offset + n), validity };
-  if (type === 'int32' && t.bitWidth === 32) return { type: 'int32', values: (d.values as Int32Array).subarray(d.offset, d.offset + n), validity };
+  if (type === 'double' && t.typeId === Type.Float) return { type: 'double', values: (d.values as Float64Array).subarray(0, n), validity };
+  if (type === 'float') return { type: 'float', values: (d.values as Float32Array).subarray(0, n), validity };
+  if (type === 'int64' && t.bitWidth === 64 && t.isSigned) return { type: 'int64', values: (d.values as BigInt64Array).subarray(0, n), validity };
+  if (type === 'int32' && t.bitWidth === 32) return { type: 'int32', values: (d.values as Int32Array).subarray(0, n), validity };
   if (type === 'timestamp') {
     const values = new BigInt64Array(n);
     for (let i = 0; i < n; i++) if (validity === null || validity[i]) values[i] = timeMicros(d, i);

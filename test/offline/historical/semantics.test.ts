@@ -209,3 +209,33 @@ describe('larder historical errors', () => {
     expect(existsSync(join(dir, 'o.parquet'))).toBe(false);
   });
 });
+
+describe('output files', () => {
+  it('writes multi-chunk tables with nulls to Parquet, CSV and Arrow with the same values', async () => {
+    const { writeTable } = await import('../../../offline/historical/write-output.ts');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { readFile } = await import('node:fs/promises');
+    const { tableFromIPC } = await import('apache-arrow');
+    const dir = await repo();
+    const part = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ rider_id: [1, 2, 3, 4][(from + i) % 4], event_timestamp: d(T + (from + i) * 30_000), n: from + i, note: (from + i) % 3 ? `r${from + i}` : null }));
+    const t1 = (await ok({ repo: dir, entities: part(0, 7), features: ['units:score'] })).slice(0, 7);
+    const entities = new Table(t1.schema, [...new Table({ ...Object.fromEntries(t1.schema.fields.map((f) => [f.name, t1.getChild(f.name)!])) }).slice(0, 3).batches, ...t1.slice(3).batches]);
+    const t = await ok({ repo: dir, entities: new Table({ rider_id: entities.getChild('rider_id')!, event_timestamp: entities.getChild('event_timestamp')!, n: entities.getChild('n')!, note: entities.getChild('note')! }), features: ['units:score'] });
+    expect(t.batches.length).toBeGreaterThan(1);
+    const want = Array.from({ length: t.numRows }, (_, i) => [t.getChild('n')!.get(i), t.getChild('note')!.get(i), t.getChild('score')!.get(i), Number(t.getChild('event_timestamp')!.get(i))]);
+    expect(want.map((r) => r[2])).toEqual([1, null, 5, null, 3, null, 5]);
+    for (const f of ['o.parquet', 'o.csv', 'o.arrow']) {
+      const w = await writeTable(t, join(dir, f));
+      if (!w.ok) throw new Error(w.error.message);
+    }
+    const a = tableFromIPC(await readFile(join(dir, 'o.arrow')));
+    expect(Array.from({ length: a.numRows }, (_, i) => [a.getChild('n')!.get(i), a.getChild('note')!.get(i), a.getChild('score')!.get(i), Number(a.getChild('event_timestamp')!.get(i))])).toEqual(want);
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    for (const f of ['o.parquet', 'o.csv']) {
+      const rows = (await db.runAndReadAll(`SELECT n::DOUBLE, note, score::DOUBLE, epoch_ms(event_timestamp::TIMESTAMPTZ)::DOUBLE FROM '${join(dir, f)}'`)).getRows();
+      expect(rows, f).toEqual(want);
+    }
+    db.closeSync();
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * bench/historical: historical retrieval end to end, Parquet in -> Parquet
+ * out, larder against DuckDB (ASOF JOIN with the ttl bound and created
+ * tie-break, COPY TO Parquet), each engine in its own child process, one
+ * after the other. Prints wall time, peak RSS and the ratios, then checks
+ * that both outputs hold the same values (per eid, via DuckDB; not timed).
+ * Usage: node bench/historical/run.ts [--size 1m|10m]
+ */
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { ensureData, FEATURES, sizeArg, SIZES } from './data.ts';
+
+const size = sizeArg(process.argv);
+const dir = await ensureData(size);
+const child = (script: string) => {
+  const line = execFileSync(process.execPath, [...process.execArgv, new URL(script, import.meta.url).pathname, '--size', size], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(line.trim().split('\n').at(-1)!) as { engine: string; totalMs: number; peakRssBytes: number; out: string };
+};
+const load = loadavg()[0].toFixed(2);
+const larder = child('./larder-child.ts');
+const duck = child('./duckdb-child.ts');
+const gb = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+const { entities, features } = SIZES[size];
+console.log(`historical retrieval, ${entities.toLocaleString('en-US')} entity rows x ${features.toLocaleString('en-US')} feature rows, ${FEATURES} float features (load ${load})`);
+for (const r of [larder, duck]) console.log(`  ${r.engine.padEnd(16)} ${(r.totalMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${gb(r.peakRssBytes)}`);
+console.log(`  larder is ${(duck.totalMs / larder.totalMs).toFixed(2)}x DuckDB's speed at ${((100 * larder.peakRssBytes) / duck.peakRssBytes).toFixed(0)}% of its peak memory`);
+
+// Same answers? (not timed)
+const { DuckDBInstance } = await import('@duckdb/node-api');
+const db = await (await DuckDBInstance.create(':memory:')).connect();
+const diff = Array.from({ length: FEATURES }, (_, c) => `a.f${c} IS DISTINCT FROM b.f${c}`).join(' OR ');
+const [[rowsA, rowsB, mismatched]] = (
+  await db.runAndReadAll(`SELECT (SELECT count(*) FROM '${larder.out}'), (SELECT count(*) FROM '${duck.out}'),
+    (SELECT count(*) FROM '${larder.out}' a JOIN '${duck.out}' b USING (eid) WHERE ${diff})`)
+).getRows();
+const [[ordered]] = (await db.runAndReadAll(`SELECT bool_and(eid = rn - 1) FROM (SELECT eid, row_number() OVER () AS rn FROM '${larder.out}')`)).getRows();
+db.closeSync();
+console.log(`  check: rows ${rowsA} vs ${rowsB}, ${mismatched} rows differ, larder output in input order: ${ordered}`);
+console.log(JSON.stringify({ size, load, larder, duckdb: duck }));
