@@ -108,6 +108,7 @@ export function wranglerConfig(repoDir: string, config: ProjectConfig, bindings:
       LARDER_PROJECT: config.project,
       LARDER_ONLINE_STORE: config.onlineStore.type === 'd1' ? 'd1' : 'kv',
       LARDER_REGISTRY_STORE: config.registry.type === 'kv' ? 'kv' : 'd1',
+      ...(config.registry.type !== 'file' && { LARDER_REGISTRY_CACHE_SECONDS: String(config.registry.cacheTtlSeconds) }),
     },
     kv_namespaces: [{ binding: WORKER_KV, id: bindings.kv.localId }],
     d1_databases: [{ binding: WORKER_D1, database_name: bindings.d1.databaseName, database_id: bindings.d1.localId, migrations_dir: LARDER_MIGRATIONS_DIR }],
