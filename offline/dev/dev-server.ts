@@ -116,6 +116,8 @@ export async function startDev(options: DevOptions): Promise<Result<RunningDev>>
   const log = options.log ?? (() => undefined);
   const problem = workerConfigProblem(config);
   if (problem !== null) return err('invalid_argument', `larder dev: ${problem}`);
+  if (config.registry.type === 'kv' && config.registry.keyPrefix !== 'registry:')
+    return err('unsupported', `larder dev: the Worker reads a KV registry under the key prefix "registry:", not "${config.registry.keyPrefix}": remove registry.key_prefix from larder.yaml`);
   let state = await probeLocalState(repoDir, config);
   if (!state.ok) return state;
   if (state.value.pending.length > 0 && !options.skipMigrations) {
