@@ -14,13 +14,14 @@ import { resolveFeatures, type ResolvedView } from '../../src/core/serving/featu
 import type { FeatureValue, FieldType } from '../../src/kernel/codec.ts';
 import type { KernelInstance } from '../../src/kernel/instance.ts';
 import { hashEntityKeys, type KeyColumn, type KeyType } from '../../src/kernel/keys.ts';
-import { pitJoin } from '../../src/kernel/pit-join.ts';
+import { orderByFeatureRow, pitJoin } from '../../src/kernel/pit-join.ts';
 import type { OnDemandFn } from '../../src/serving/context.ts';
 import { runOnDemand } from '../../src/serving/on-demand.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
 import { loadRepo } from '../repo/load-repo.ts';
 import { RepoTransforms } from '../serve/repo-transforms.ts';
-import { coerceValue, featureValueAt, gatherColumn, type FeatureColumn } from '../sources/feature-column.ts';
+import { coerceValue, featureValueAt, type FeatureColumn } from '../sources/feature-column.ts';
+import { gatherViewFeatures, type GatherTarget } from '../sources/gather-features.ts';
 import { rawKeyWords, readViewRows, usesRawKeys } from '../sources/view-rows.ts';
 import { featureVector } from './arrow-output.ts';
 import { entityKeyColumn, entityTimestamps, loadEntities, timestampColumnName, type EntityInput, type EntityTable } from './entity-table.ts';
@@ -162,15 +163,17 @@ export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Res
   /** Joined feature columns by `view:feature` for on-demand inputs (identity join-key map). */
   const joined = new Map<string, FeatureColumn>();
   for (const r of reads.value.values()) {
+    // Pass 1: keys and timestamps of the source, the join in the kernel, and the matches by source row.
+    let total = 0;
     const rows = await readViewRows(k, registry, dir, r.view, {
-      features: [...r.features],
-      onBatch: req.onProgress ? (() => { let total = 0; return (m: number) => req.onProgress!({ view: r.view.name, phase: 'read', rows: (total += m) }); })() : undefined,
+      onBatch: req.onProgress && ((m: number) => req.onProgress!({ view: r.view.name, phase: 'read', rows: (total += m) })),
     });
     if (!rows.ok) return rows;
     const src = rows.value;
     const filter = (req.filterByCreatedTimestamp ?? false) && src.plan.createdColumn !== null;
     const targets: { keys: BigUint64Array; rv: ResolvedView | null }[] = r.as.map((rv) => ({ keys: keysByRead.get(rv)!, rv }));
     if (r.as.length === 0) targets.push({ keys: plainKeys.get(r.view.name)!, rv: null });
+    const orders: GatherTarget[] = [];
     for (const t of targets) {
       req.onProgress?.({ view: r.view.name, phase: 'join', rows: src.rows });
       const pick = pitJoin(
@@ -180,16 +183,23 @@ export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Res
         { ttl: BigInt(r.view.ttlSeconds) * 1_000_000n, filterByCreated: filter, rawKeys: src.rawKeys, ...(req.partitions && { partitions: req.partitions }) },
       );
       if (!pick.ok) return pick;
+      const order = orderByFeatureRow(k, pick.value);
+      if (!order.ok) return order;
+      orders.push({ order: order.value, rows: n });
+    }
+    // Pass 2: the chosen rows' features, straight into the output columns.
+    const gathered = await gatherViewFeatures(dir, src.plan, [...r.features], orders);
+    if (!gathered.ok) return gathered;
+    targets.forEach((t, ti) => {
       const identity = t.rv === null || r.view.entityColumns.every((c) => t.rv!.joinKeyMap[c.name] === c.name);
       for (const name of r.features) {
-        const needOut = t.rv?.features.find((f) => f.name === name);
-        const needOdfv = identity && !joined.has(`${r.view.name}:${name}`) && odfvInputs.some((x) => x.name === r.view.name && x.features.includes(name));
-        if (!needOut && !needOdfv) continue;
-        const col = gatherColumn(src.features.get(name)!, pick.value);
-        if (needOut) out.set(needOut.outputName, featureVector(col));
-        if (needOdfv) joined.set(`${r.view.name}:${name}`, col);
+        const col = gathered.value[ti].get(name)!;
+        const o = t.rv?.features.find((f) => f.name === name);
+        if (o) out.set(o.outputName, featureVector(col));
+        if (identity && !joined.has(`${r.view.name}:${name}`) && odfvInputs.some((x) => x.name === r.view.name && x.features.includes(name)))
+          joined.set(`${r.view.name}:${name}`, col);
       }
-    }
+    });
   }
 
   for (const o of onDemandViews) {

@@ -1,21 +1,21 @@
 // Every row of a feature view's source, as the point-in-time join needs it:
 // a 64-bit key per row (the raw value for a single int32/int64 join key, else
 // the kernel's xxHash64 of the Feast v3 key bytes), event and created
-// timestamps in epoch µs, and the wanted feature columns. Reading goes
+// timestamps in epoch µs (feature values come in a second pass:
+// gather-features.ts). Reading goes
 // through the materializer's readSource (Parquet / CSV / Arrow IPC, one file
 // or a glob, file by file in name order), so both read a source alike.
 import { err, ok, type Result } from '../../src/core/errors.ts';
 import type { RegistryIndex } from '../../src/core/registry/registry-index.ts';
 import type { FeatureView } from '../../src/core/schema/feature-view.ts';
-import type { FieldType } from '../../src/kernel/codec.ts';
 import type { KernelInstance } from '../../src/kernel/instance.ts';
 import { hashEntityKeys, keyColumn, type KeyColumn, type KeyType } from '../../src/kernel/keys.ts';
 import { NULL_TS } from '../../src/kernel/pit-join.ts';
 import { isNullAt, jsValueAt, timestampMicros } from '../materialize/column-values.ts';
+import { openParquet } from '../parquet/index.ts';
 import { readSource, resolveSourceFiles } from '../materialize/read-source.ts';
 import type { SourceColumn } from '../materialize/source-batch.ts';
 import { planView, type ViewPlan } from '../materialize/view-plan.ts';
-import { FeatureColumnBuilder, type FeatureColumn } from './feature-column.ts';
 
 /** An event time no entity row reaches: rows with a null key or event time are never candidates. */
 export const NEVER_TS = 0x7fff_ffff_ffff_ffffn;
@@ -27,8 +27,6 @@ export interface ViewRows {
   readonly keys: BigUint64Array;
   readonly eventTs: BigInt64Array;
   readonly createdTs: BigInt64Array;
-  /** Requested features by name. */
-  readonly features: ReadonlyMap<string, FeatureColumn>;
   readonly rows: number;
   readonly files: number;
   /** Rows left out of the join: null join key or event time. */
@@ -71,24 +69,73 @@ export function rawKeyWords(col: KeyColumn): BigUint64Array {
   return new BigUint64Array(v.buffer, v.byteOffset, v.length);
 }
 
-function concat64<T extends BigUint64Array | BigInt64Array>(parts: readonly T[], total: number, make: (n: number) => T): T {
-  if (parts.length === 1 && parts[0].length === total) return parts[0];
-  const out = make(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p as never, at);
-    at += p.length;
+/** A 64-bit column filled batch by batch: one preallocated array when the row count is known, else parts joined at the end. */
+class Sink64<T extends BigUint64Array | BigInt64Array> {
+  readonly #make: (n: number) => T;
+  #full: T | null;
+  readonly #parts: T[] = [];
+  #rows = 0;
+
+  constructor(make: (n: number) => T, capacity: number) {
+    this.#make = make;
+    this.#full = capacity > 0 ? make(capacity) : null;
   }
-  return out;
+
+  /** The slots for the next n rows. */
+  next(n: number): T {
+    const at = this.#rows;
+    this.#rows += n;
+    if (this.#full !== null && at + n > this.#full.length) {
+      this.#parts.push(this.#full.subarray(0, at) as T);
+      this.#full = null;
+    }
+    if (this.#full !== null) return this.#full.subarray(at, at + n) as T;
+    const part = this.#make(n);
+    this.#parts.push(part);
+    return part;
+  }
+
+  build(): T {
+    if (this.#full !== null) return this.#full.subarray(0, this.#rows) as T;
+    if (this.#parts.length === 1) return this.#parts[0];
+    const out = this.#make(this.#rows);
+    let at = 0;
+    for (const p of this.#parts) {
+      out.set(p as never, at);
+      at += p.length;
+    }
+    return out;
+  }
+}
+
+/** Source rows in the files' footers (Parquet), or 0 when unknown. */
+async function knownRows(files: readonly string[], format: string): Promise<number> {
+  if (format !== 'parquet') return 0;
+  let total = 0;
+  for (const f of files) {
+    const p = await openParquet(f);
+    if (!p.ok) return 0; // reported when the file is read
+    for (const g of p.value.rowGroups) total += g.numRows;
+  }
+  return total;
+}
+
+/** Event or created times of a batch into `out` (µs; NULL_TS for nulls). */
+function timesInto(out: BigInt64Array, c: SourceColumn, n: number): void {
+  if (c.type === 'timestamp' && c.unit === 'us') {
+    out.set(c.values.subarray(0, n));
+    if (c.validity !== null) for (let i = 0; i < n; i++) if (c.validity[i] === 0) out[i] = NULL_TS;
+  } else out.set(timestampMicros(c, n));
 }
 
 export interface ReadViewOptions {
-  /** Features of the view to read (by feature name). */
-  readonly features: readonly string[];
   readonly onBatch?: (rows: number) => void;
 }
 
-/** Read a view's source: keys, timestamps and the named features, in source order. */
+/**
+ * Read a view's source keys and timestamps, in source order (row j here is
+ * row j of gatherViewFeatures' pass). 24 bytes per source row.
+ */
 export async function readViewRows(
   k: KernelInstance,
   registry: RegistryIndex,
@@ -102,17 +149,16 @@ export async function readViewRows(
   const files = await resolveSourceFiles(repoDir, plan.source.path, plan.source.format);
   if (files.length === 0)
     return err('not_found', `feature view "${view.name}": no ${plan.source.format} files match ${plan.source.path}`, { featureView: view.name, path: plan.source.path });
-  const wanted = plan.features.filter((f) => options.features.includes(f.name));
-  const columns = [...new Set([plan.eventColumn, ...(plan.createdColumn ? [plan.createdColumn] : []), ...plan.keys.map((x) => x.column), ...wanted.map((f) => f.column)])];
+  const columns = [...new Set([plan.eventColumn, ...(plan.createdColumn ? [plan.createdColumn] : []), ...plan.keys.map((x) => x.column)])];
   const raw = usesRawKeys(view);
-  const builders = wanted.map((f) => new FeatureColumnBuilder(f.dtype as FieldType));
-  const keyParts: BigUint64Array[] = [];
-  const evParts: BigInt64Array[] = [];
-  const crParts: BigInt64Array[] = [];
+  const capacity = await knownRows(files, plan.source.format);
+  const keySink = new Sink64((x) => new BigUint64Array(x), capacity);
+  const evSink = new Sink64((x) => new BigInt64Array(x), capacity);
+  const crSink = new Sink64((x) => new BigInt64Array(x), capacity);
   let rows = 0;
   let skipped = 0;
   for await (const r of readSource(repoDir, plan.source, columns)) {
-    if (!r.ok) return err(r.error.code === 'invalid_rows' ? 'invalid_rows' : r.error.code, `feature view "${view.name}": ${r.error.message}`, r.error.details);
+    if (!r.ok) return err(r.error.code, `feature view "${view.name}": ${r.error.message}`, r.error.details);
     const { batch, origin } = r.value;
     const n = batch.numRows;
     const nulls = new Uint8Array(n);
@@ -122,37 +168,38 @@ export async function readViewRows(
       if (!kc.ok) return err('invalid_rows', `feature view "${view.name}" (${origin.file}): ${kc.error.message}`, kc.error.details);
       keyCols.push(kc.value);
     }
-    let keys: BigUint64Array;
-    if (raw) keys = rawKeyWords(keyCols[0]);
+    const keys = keySink.next(n);
+    if (raw) keys.set(rawKeyWords(keyCols[0]));
     else {
       const h = hashEntityKeys(k, keyCols);
       if (!h.ok) return h;
-      keys = h.value;
+      keys.set(h.value);
     }
-    const ev = timestampMicros(batch.columns[plan.eventColumn], n);
-    const cr = plan.createdColumn ? timestampMicros(batch.columns[plan.createdColumn], n) : new BigInt64Array(n).fill(NULL_TS);
-    for (let i = 0; i < n; i++) {
-      if (nulls[i] || ev[i] === NULL_TS) {
-        ev[i] = NEVER_TS;
-        skipped++;
+    const evCol = batch.columns[plan.eventColumn];
+    const ev = evSink.next(n);
+    timesInto(ev, evCol, n);
+    const cr = crSink.next(n);
+    if (plan.createdColumn) timesInto(cr, batch.columns[plan.createdColumn], n);
+    else cr.fill(NULL_TS);
+    // Rows with a null key or event time are never candidates (an event time no entity reaches).
+    const mayBeNull = nulls.includes(1) || evCol.type === 'text' || evCol.type === 'js' || evCol.validity !== null || evCol.type !== 'timestamp';
+    if (mayBeNull) {
+      for (let i = 0; i < n; i++) {
+        if (nulls[i] || ev[i] === NULL_TS) {
+          ev[i] = NEVER_TS;
+          skipped++;
+        }
       }
     }
-    keyParts.push(keys);
-    evParts.push(ev);
-    crParts.push(cr);
-    wanted.forEach((f, j) => builders[j].append(batch.columns[f.column], n));
     rows += n;
     options.onBatch?.(n);
   }
-  const features = new Map<string, FeatureColumn>();
-  wanted.forEach((f, j) => features.set(f.name, builders[j].build()));
   return ok({
     plan,
     rawKeys: raw,
-    keys: concat64(keyParts, rows, (x) => new BigUint64Array(x)),
-    eventTs: concat64(evParts, rows, (x) => new BigInt64Array(x)),
-    createdTs: concat64(crParts, rows, (x) => new BigInt64Array(x)),
-    features,
+    keys: keySink.build(),
+    eventTs: evSink.build(),
+    createdTs: crSink.build(),
     rows,
     files: files.length,
     skipped,
