@@ -23,7 +23,7 @@ export async function apply(args: readonly string[], io: CliIo): Promise<number>
   const repo = await loadRepo(resolveRepo(io, values.repo));
   printIssues(io, repo.issues);
   if (!repo.ok) return EXIT_USER;
-  const opened = await openRegistryStore(repo.dir, repo.config.registry);
+  const opened = await openRegistryStore(repo.dir, repo.config.registry, repo.config);
   try {
     const r = await applyRegistry(opened.store, repo.config.project, repo.build.objects, {
       now: new Date().toISOString(),

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
-import type { RegistryConfig } from '../../src/core/schema/project-config.ts';
+import { LarderError } from '../../src/core/errors.ts';
+import type { ProjectConfig, RegistryConfig } from '../../src/core/schema/project-config.ts';
+import { openRepoStores } from '../stores/open-online-store.ts';
 import { D1RegistryStore, type D1Like } from '../../src/stores/registry/d1-registry-store.ts';
 import { KvRegistryStore, type KvTextLike } from '../../src/stores/registry/kv-registry-store.ts';
 import type { RegistryStore } from '../../src/stores/registry/registry-store.ts';
@@ -17,9 +19,16 @@ export interface OpenedStore {
  * reached through wrangler's local platform proxy for the repo's wrangler.toml (the state
  * `wrangler dev --local` uses).
  */
-export async function openRegistryStore(repoDir: string, config: RegistryConfig): Promise<OpenedStore> {
+export async function openRegistryStore(repoDir: string, config: RegistryConfig, project?: ProjectConfig): Promise<OpenedStore> {
   if (config.type === 'file') {
     return { store: new FileRegistryStore(resolve(repoDir, config.path)), where: config.path, close: async () => undefined };
+  }
+  if (project) {
+    // The same local state (and the same default bindings when the repo has no wrangler
+    // config) that `larder dev`, materialize and serve use.
+    const opened = await openRepoStores(repoDir, project, { online: false });
+    if (!opened.ok) throw new LarderError(opened.error);
+    return { store: opened.value.registry, where: opened.value.registryWhere, close: () => opened.value.close() };
   }
   const { getPlatformProxy } = await import('wrangler');
   const proxy = await getPlatformProxy<Record<string, unknown>>({

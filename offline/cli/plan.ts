@@ -17,7 +17,7 @@ export async function plan(args: readonly string[], io: CliIo): Promise<number> 
   const repo = await loadRepo(resolveRepo(io, values.repo));
   printIssues(io, repo.issues);
   if (!repo.ok) return EXIT_USER;
-  const opened = await openRegistryStore(repo.dir, repo.config.registry);
+  const opened = await openRegistryStore(repo.dir, repo.config.registry, repo.config);
   try {
     const current = await opened.store.read(repo.config.project);
     if (!current.ok) return printError(io, current.error);

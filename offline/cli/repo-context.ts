@@ -15,7 +15,7 @@ export async function readAppliedRegistry(
     printIssues(io, loaded.issues);
     return EXIT_USER;
   }
-  const opened = await openRegistryStore(dir, loaded.config.registry);
+  const opened = await openRegistryStore(dir, loaded.config.registry, loaded.config);
   try {
     const r = await opened.store.read(loaded.config.project);
     if (!r.ok) return printError(io, r.error);
