@@ -269,9 +269,11 @@ export function entityKeyColumn(e: EntityTable, key: string, type: KeyType, colu
     err<KeyColumn>('invalid_entity_value', `entity column "${column}" is ${TYPE_NAME[t.typeId] ?? String(v.type)}, but join key "${key}" is ${type}`, { column, expected: type, actual: String(v.type) });
   const n = v.length;
   const integer = type === 'int64' || type === 'int32' || type === 'unix_timestamp';
-  if (integer && t.typeId === Type.Int && t.bitWidth === 64 && v.data.length === 1 && v.nullCount === 0 && type !== 'int32') {
-    const d = v.data[0];
-    return ok({ name: key, type, values: (d.values as BigInt64Array).subarray(0, n) } as KeyColumn);
+  if (integer && t.typeId === Type.Int && t.bitWidth === 64 && v.nullCount === 0 && type !== 'int32') {
+    if (v.data.length === 1) return ok({ name: key, type, values: (v.data[0].values as BigInt64Array).subarray(0, n) } as KeyColumn);
+    const values = new BigInt64Array(n);
+    eachChunk(v, (d, base) => values.set((d.values as BigInt64Array).subarray(0, d.length), base));
+    return ok({ name: key, type, values } as KeyColumn);
   }
   const values: (bigint | number | string | Uint8Array | null)[] = new Array(n);
   for (let i = 0; i < n; i++) {

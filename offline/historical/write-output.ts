@@ -78,7 +78,12 @@ function writeTypeOf(v: Vector): WriteType {
 /** One chunk of a column in the Parquet writer's shapes (typed arrays with a validity byte per row), or [] when it has none. */
 function chunkValues(d: Data, type: WriteType): WriteValues {
   const n = d.length;
-  const validity = d.nullCount === 0 ? null : Uint8Array.from({ length: n }, (_, i) => (valid(d, i) ? 1 : 0));
+  let validity: Uint8Array | null = null;
+  if (d.nullCount > 0 && d.nullBitmap) {
+    validity = new Uint8Array(n);
+    const bits = d.nullBitmap;
+    for (let i = 0, b = d.offset; i < n; i++, b++) validity[i] = (bits[b >> 3] >> (b & 7)) & 1;
+  }
   const t = d.type as { typeId: Type; bitWidth?: number; isSigned?: boolean };
   if (type === 'double' && t.typeId === Type.Float) return { type: 'double', values: (d.values as Float64Array).subarray(0, n), validity };
   if (type === 'float') return { type: 'float', values: (d.values as Float32Array).subarray(0, n), validity };
