@@ -37,3 +37,8 @@ export type {
   ParquetErrorCode,
   ParquetResult,
 } from './parquet/index.ts';
+export { getHistoricalFeatures } from './historical/get-historical-features.ts';
+export type { HistoricalRequest, HistoricalProgress } from './historical/get-historical-features.ts';
+export type { EntityInput, EntityRow } from './historical/entity-table.ts';
+export { writeTable, writeParquetTable, writeCsvTable, writeArrowTable, outputFormatOf } from './historical/write-output.ts';
+export type { OutputFormat } from './historical/write-output.ts';
