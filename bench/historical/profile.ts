@@ -32,7 +32,7 @@ lap('entity keys');
 const rows = await readViewRows(k, reg, dir, reg.featureViews.get('stats')!, {});
 if (!rows.ok) throw new Error(rows.error.message);
 lap('read source');
-const pick = pitJoin(k, { keys: rawKeyWords(kc.value), ts: ts.value }, { keys: rows.value.keys, eventTs: rows.value.eventTs, createdTs: rows.value.createdTs }, { ttl: 7n * 86_400_000_000n, rawKeys: true });
+const pick = pitJoin(k, { keys: rawKeyWords(kc.value), ts: ts.value }, { keys: rows.value.keys, eventTs: rows.value.eventTs, createdTs: rows.value.createdTs }, { ttl: 7n * 86_400_000_000n, rawKeys: true, ...(process.argv.includes('--rounds') && { roundRows: Number(process.argv[process.argv.indexOf('--rounds') + 1]) }) });
 if (!pick.ok) throw new Error(pick.error.message);
 lap('pit join');
 await closeParquetWorkers();

@@ -114,6 +114,15 @@ describe('Feast worked examples', () => {
     for (const out of ['out.csv', 'out.parquet']) {
       expect(await main(['historical', '--entities', 'entities.csv', '--features', 'a:value,b:conv_rate,c:acc_rate', '--out', out], io)).toBe(0);
     }
+    // CSV entity columns stay text in the output, so as entities again its driver_id is mistyped.
+    expect(await main(['historical', '--entities', 'out.arrow', '--features', 'a:value', '--full-feature-names', '--out', 'again.arrow'], io)).toBe(1);
+    expect(errs.splice(0)).toEqual(['error[invalid_entity_value]: entity column "driver_id" is string, but join key "driver_id" is int64']);
+    // A typed Arrow IPC entity file.
+    const { tableToIPC, Table: ArrowTable, vectorFromArray, Int64, Utf8 } = await import('apache-arrow');
+    const typed = new ArrowTable({ driver_id: vectorFromArray([1001n, 1002n], new Int64()), event_timestamp: vectorFromArray([iso(T + 2n * DAY), iso(T)], new Utf8()) });
+    await writeFile(join(repo, 'typed.arrow'), tableToIPC(typed, 'file'));
+    expect(await main(['historical', '--entities', 'typed.arrow', '--features', 'a:value', '--out', 'again.arrow'], io)).toBe(0);
+    expect(values(tableFromIPC(await readFile(join(repo, 'again.arrow'))), 'value')).toEqual([20n, 30n]);
     const csv = (await readFile(join(repo, 'out.csv'), 'utf8')).trim().split('\n');
     expect(csv[0]).toBe('driver_id,event_timestamp,label,value,conv_rate,acc_rate');
     expect(csv[3]).toBe('1,2025-01-02T00:00:00Z,z,,0.6,');
