@@ -102,8 +102,15 @@ export async function gatherViewFeatures(
     targets.forEach((t, ti) => {
       const rowsOf = t.order.featureRows;
       const p0 = cursor[ti];
-      let p1 = p0;
-      while (p1 < rowsOf.length && rowsOf[p1] < end) p1++;
+      // First pair at or past `end` (pairs are sorted by source row).
+      let lo = p0;
+      let hi = rowsOf.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (rowsOf[mid] < end) lo = mid + 1;
+        else hi = mid;
+      }
+      const p1 = lo;
       if (p1 === p0) return;
       for (const f of wanted) copyPairs(outs[ti].get(f.name)!, batch.columns[f.column], t.order, p0, p1, start, bad);
       cursor[ti] = p1;
