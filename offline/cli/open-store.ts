@@ -28,7 +28,7 @@ export async function openRegistryStore(repoDir: string, config: RegistryConfig,
     // config) that `larder dev`, materialize and serve use.
     const opened = await openRepoStores(repoDir, project, { online: false });
     if (!opened.ok) throw new LarderError(opened.error);
-    return { store: opened.value.registry, where: opened.value.registryWhere, close: () => opened.value.close() };
+    return { store: opened.value.registry, where: `${config.type.toUpperCase()} binding ${config.binding}`, close: () => opened.value.close() };
   }
   const { getPlatformProxy } = await import('wrangler');
   const proxy = await getPlatformProxy<Record<string, unknown>>({

@@ -33,7 +33,7 @@ describe('larder apply with a D1 registry (local wrangler state)', () => {
     await proxy.dispose();
 
     const first = await run(repo, 'apply');
-    expect(first.out.split('\n').at(-1)).toBe('Applied: the registry of driver_stats is at version 1 (D1 (local state)).');
+    expect(first.out.split('\n').at(-1)).toBe('Applied: the registry of driver_stats is at version 1 (D1 binding DB).');
     await writeFile(join(repo, 'features.yaml'), (await readFile(join(repo, 'features.yaml'), 'utf8')).replace('ttl: 1d', 'ttl: 3d'));
     const stale = await run(repo, 'apply', '--expect-version', '0');
     expect(stale).toMatchObject({ code: 1, err: expect.stringMatching(/^error\[conflict\]: /) });
