@@ -4,6 +4,7 @@
 // created <= time with filterByCreatedTimestamp), ties broken by the greatest
 // created time, then the later row in source order. The join is the WASM
 // kernel's partitioned pitJoin, the same kernel the Worker runs.
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Table, type Vector } from 'apache-arrow';
 import { err, ok, type Result } from '../../src/core/errors.ts';
@@ -17,22 +18,24 @@ import { hashEntityKeys, type KeyColumn, type KeyType } from '../../src/kernel/k
 import { orderByFeatureRow, pitJoin } from '../../src/kernel/pit-join.ts';
 import type { OnDemandFn } from '../../src/serving/context.ts';
 import { runOnDemand } from '../../src/serving/on-demand.ts';
+import { startParquetWorkers } from '../parquet/index.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
+import { resolveSourceFiles } from '../materialize/read-source.ts';
 import { loadRepo } from '../repo/load-repo.ts';
 import { RepoTransforms } from '../serve/repo-transforms.ts';
 import { coerceValue, featureValueAt, type FeatureColumn } from '../sources/feature-column.ts';
 import { gatherViewFeatures, type GatherTarget } from '../sources/gather-features.ts';
 import { rawKeyWords, readViewRows, usesRawKeys } from '../sources/view-rows.ts';
-import type { ViewPlan } from '../materialize/view-plan.ts';
+import { planView, type ViewPlan } from '../materialize/view-plan.ts';
 import { featureVector } from './arrow-output.ts';
 import { entityKeyColumn, entityTimestamps, loadEntities, timestampColumnName, type EntityInput, type EntityTable } from './entity-table.ts';
 
 /**
- * Feature rows the kernel clusters per round (32 bytes each: 128 MiB of
- * scratch instead of the kernel's default 512 MiB; measured no slower on the
- * 1M x 10M bench, and it is most of the join's memory).
+ * Feature rows the kernel clusters per round (32 bytes each: 8 MiB of scratch
+ * instead of the kernel's default 512 MiB; fresh memory is slow to touch, and
+ * on the 1M x 10M bench 256 Ki rows joined faster than 4 Mi).
  */
-const ROUND_ROWS = 1 << 22;
+const ROUND_ROWS = 1 << 18;
 
 export interface HistoricalProgress {
   readonly view: string;
@@ -133,6 +136,7 @@ export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Res
   const resolved = resolveFeatures(registry, selection, req.fullFeatureNames ?? false);
   if (!resolved.ok) return resolved;
   const { views, onDemandViews, outputNames } = resolved.value;
+  await startWorkersForLargeSources(registry, dir, views);
 
   const entities = await loadEntities(req.entities);
   if (!entities.ok) return entities;
@@ -258,6 +262,25 @@ async function joinView(
     orders.push({ order: order.value, rows: ts.length });
   }
   return ok({ plan: src.plan, orders });
+}
+
+/** Bytes of Parquet source at which decode workers are started before the entities are read. */
+const EARLY_WORKERS_BYTES = 64 << 20;
+
+/**
+ * Start the Parquet decode workers now when a requested view reads a large
+ * Parquet source: their start-up (a few hundred ms each) then overlaps with
+ * loading the entities instead of delaying the first source read.
+ */
+async function startWorkersForLargeSources(registry: RegistryIndex, dir: string, views: readonly ResolvedView[]): Promise<void> {
+  let bytes = 0;
+  for (const rv of views) {
+    const plan = planView(registry, rv.view);
+    if (!plan.ok || plan.value.source.format !== 'parquet') continue;
+    const src = plan.value.source;
+    for (const f of await resolveSourceFiles(dir, src.path, src.format)) bytes += await stat(f).then((s) => s.size, () => 0);
+  }
+  if (bytes >= EARLY_WORKERS_BYTES) startParquetWorkers();
 }
 
 async function loadTransforms(dir: string, registry: RegistryIndex): Promise<ReadonlyMap<string, OnDemandFn>> {

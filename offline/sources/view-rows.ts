@@ -128,6 +128,33 @@ function timesInto(out: BigInt64Array, c: SourceColumn, n: number): void {
   } else out.set(timestampMicros(c, n));
 }
 
+/** Key words of a batch into `keys` (raw or hashed); null keys are marked in `nulls`. */
+function batchKeys(
+  k: KernelInstance,
+  view: FeatureView,
+  plan: ViewPlan,
+  batch: { readonly columns: Readonly<Record<string, SourceColumn>> },
+  n: number,
+  nulls: Uint8Array,
+  raw: boolean,
+  keys: BigUint64Array,
+  file: string,
+): Result<void> {
+  const keyCols: KeyColumn[] = [];
+  for (const key of plan.keys) {
+    const kc = sourceKeyColumn(key.name, key.type, batch.columns[key.column], n, nulls);
+    if (!kc.ok) return err('invalid_rows', `feature view "${view.name}" (${file}): ${kc.error.message}`, kc.error.details);
+    keyCols.push(kc.value);
+  }
+  if (raw) keys.set(rawKeyWords(keyCols[0]));
+  else {
+    const h = hashEntityKeys(k, keyCols);
+    if (!h.ok) return h;
+    keys.set(h.value);
+  }
+  return ok(undefined);
+}
+
 export interface ReadViewOptions {
   readonly onBatch?: (rows: number) => void;
 }
@@ -162,18 +189,14 @@ export async function readViewRows(
     const { batch, origin } = r.value;
     const n = batch.numRows;
     const nulls = new Uint8Array(n);
-    const keyCols: KeyColumn[] = [];
-    for (const key of plan.keys) {
-      const kc = sourceKeyColumn(key.name, key.type, batch.columns[key.column], n, nulls);
-      if (!kc.ok) return err('invalid_rows', `feature view "${view.name}" (${origin.file}): ${kc.error.message}`, kc.error.details);
-      keyCols.push(kc.value);
-    }
     const keys = keySink.next(n);
-    if (raw) keys.set(rawKeyWords(keyCols[0]));
-    else {
-      const h = hashEntityKeys(k, keyCols);
-      if (!h.ok) return h;
-      keys.set(h.value);
+    const k0 = batch.columns[plan.keys[0].column];
+    if (raw && plan.keys[0].type === 'int64' && k0 !== undefined && k0.type === 'int64' && k0.validity === null) {
+      // Raw int64 keys without nulls: straight from the decoded batch.
+      keys.set(new BigUint64Array(k0.values.buffer, k0.values.byteOffset, n));
+    } else {
+      const r = batchKeys(k, view, plan, batch, n, nulls, raw, keys, origin.file);
+      if (!r.ok) return r;
     }
     const evCol = batch.columns[plan.eventColumn];
     const ev = evSink.next(n);
