@@ -223,6 +223,10 @@ export function entityTimestamps(e: EntityTable, name: string): Result<BigInt64A
     const { mul, div } = TS_UNIT_DIV[t.unit ?? 2];
     eachChunk(v, (d, base) => {
       const vals = d.values as BigInt64Array;
+      if (d.nullCount === 0 && mul === 1n && div === 1n) {
+        out.set(vals.subarray(0, d.length), base);
+        return;
+      }
       for (let i = 0; i < d.length; i++) {
         if (!isValid(d, i)) {
           if (bad < 0) bad = base + i;
