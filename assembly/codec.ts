@@ -50,6 +50,7 @@
 // ERR_BAD_ARGUMENT, an unknown schema type ERR_BAD_TYPE. Checks run in the
 // order the bytes are read; the first failure wins. Kernels never trap.
 import { OK, ERR_BAD_ARGUMENT, ERR_BAD_TYPE, ERR_TRUNCATED, ERR_BAD_VERSION, ERR_OUT_OF_RANGE } from "./status";
+import { copyBytes } from "./copy-bytes";
 
 const VERSION: u8 = 1;
 const NULL_TS: i64 = i64.MIN_VALUE;
@@ -135,24 +136,6 @@ function checkSchema(schema: usize, nf: i32, err: usize): i32 {
   return OK;
 }
 
-/** memory.copy, with a plain loop for the short copies rows are made of (V8 calls out for memory.copy). */
-// @ts-ignore: decorator
-@inline function copyBytes(dst: usize, src: usize, len: usize): void {
-  if (len <= 64) {
-    while (len >= 8) {
-      store<u64>(dst, load<u64>(src));
-      dst += 8;
-      src += 8;
-      len -= 8;
-    }
-    while (len > 0) {
-      store<u8>(dst++, load<u8>(src++));
-      len--;
-    }
-  } else {
-    memory.copy(dst, src, len);
-  }
-}
 
 // ---------------------------------------------------------------- parsing
 

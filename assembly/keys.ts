@@ -19,6 +19,7 @@
 //
 // Errors: the status, plus `err` = [row, column, reason] (i32 each).
 import { OK, ERR_BAD_ARGUMENT, ERR_BAD_TYPE, ERR_OUT_OF_RANGE } from "./status";
+import { copyBytes } from "./copy-bytes";
 
 const T_BYTES: u32 = 1;
 const T_STRING: u32 = 2;
@@ -169,24 +170,6 @@ export function keys_xxh64(ptr: usize, len: usize, out: usize): i32 {
 
 // ---------------------------------------------------------------- columns
 
-/** memory.copy, with a plain loop for the short copies keys are made of (V8 calls out for memory.copy). */
-// @ts-ignore: decorator
-@inline function copyBytes(dst: usize, src: usize, len: usize): void {
-  if (len <= 64) {
-    while (len >= 8) {
-      store<u64>(dst, load<u64>(src));
-      dst += 8;
-      src += 8;
-      len -= 8;
-    }
-    while (len > 0) {
-      store<u8>(dst++, load<u8>(src++));
-      len--;
-    }
-  } else {
-    memory.copy(dst, src, len);
-  }
-}
 
 // @ts-ignore: decorator
 @inline function colType(c: usize): u32 { return load<u32>(c + COL_TYPE); }
