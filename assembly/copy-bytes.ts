@@ -18,3 +18,24 @@
     memory.copy(dst, src, len);
   }
 }
+
+/**
+ * An LZ77 back-reference (snappy, LZ4): copy `len` bytes from `offset` bytes
+ * behind `op`; the regions may overlap. The caller has checked the bounds.
+ */
+// @ts-ignore: decorator
+@inline export function copyMatch(op: usize, offset: usize, len: usize, opEnd: usize): void {
+  let from = op - offset;
+  if (offset >= 8 && op + len + 8 <= opEnd) {
+    // Non-overlapping 8-byte steps (the source stays >= 8 bytes behind).
+    let o = op;
+    const end = op + len;
+    while (o < end) {
+      store<u64>(o, load<u64>(from));
+      o += 8;
+      from += 8;
+    }
+  } else {
+    for (let j: usize = 0; j < len; j++) store<u8>(op + j, load<u8>(from + j));
+  }
+}

@@ -2,6 +2,7 @@
 // https://github.com/lz4/lz4/blob/dev/doc/lz4_Block_format.md). Every length
 // and offset is validated against both buffers.
 import { OK, ERR_BAD_ARGUMENT, ERR_TRUNCATED } from "./status";
+import { copyMatch } from "./copy-bytes";
 
 /** Decompress an LZ4 block into dst, which must come out exactly dstLen bytes. */
 export function pq_lz4_decompress(src: usize, srcLen: i32, dst: usize, dstLen: i32): i32 {
@@ -44,18 +45,7 @@ export function pq_lz4_decompress(src: usize, srcLen: i32, dst: usize, dstLen: i
       }
     }
     if (offset == 0 || offset > <usize>(op - dst) || len > <usize>(opEnd - op)) return ERR_TRUNCATED;
-    let from = op - offset;
-    if (offset >= 8 && op + len + 8 <= opEnd) {
-      let o = op;
-      const end = op + len;
-      while (o < end) {
-        store<u64>(o, load<u64>(from));
-        o += 8;
-        from += 8;
-      }
-    } else {
-      for (let j: usize = 0; j < len; j++) store<u8>(op + j, load<u8>(from + j));
-    }
+    copyMatch(op, offset, len, opEnd);
     op += len;
   }
   return op == opEnd ? OK : ERR_TRUNCATED;

@@ -6,6 +6,7 @@
 // entry hash table of 4-byte sequences, and a skip that accelerates through
 // incompressible input (random doubles cost little more than a copy).
 import { OK, ERR_BAD_ARGUMENT, ERR_TRUNCATED } from "./status";
+import { copyMatch } from "./copy-bytes";
 
 /** Read the varint preamble (the uncompressed length). Returns -1 when malformed. */
 function preamble(src: usize, srcLen: i32, res: usize): i64 {
@@ -96,19 +97,7 @@ export function pq_snappy_decompress(src: usize, srcLen: i32, dst: usize, dstLen
       ip += 4;
     }
     if (offset == 0 || offset > <usize>(op - dst) || len > <usize>(opEnd - op)) return ERR_TRUNCATED;
-    let from = op - offset;
-    if (offset >= 8 && op + len + 8 <= opEnd) {
-      // Non-overlapping 8-byte steps (the source stays >= 8 bytes behind).
-      let o = op;
-      const end = op + len;
-      while (o < end) {
-        store<u64>(o, load<u64>(from));
-        o += 8;
-        from += 8;
-      }
-    } else {
-      for (let j: usize = 0; j < len; j++) store<u8>(op + j, load<u8>(from + j));
-    }
+    copyMatch(op, offset, len, opEnd);
     op += len;
   }
   return op == opEnd ? OK : ERR_TRUNCATED;
