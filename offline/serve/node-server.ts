@@ -45,7 +45,7 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
   const { config } = loaded;
   const stores = await openRepoStores(options.repoDir, config);
   if (!stores.ok) return stores;
-  const { registry: registryStore, online, close: closeStores } = stores.value;
+  const { registry: registryStore, metadata, online, close: closeStores } = stores.value;
 
   const cacheSeconds = options.registryCacheSeconds ?? (config.registry.type === 'file' ? 10 : config.registry.cacheTtlSeconds);
   const cached = new CachedRegistry(registryStore, config.project, { ttlMs: cacheSeconds * 1000 });
@@ -58,7 +58,7 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
       return r;
     },
   };
-  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, transforms: transforms.map, limits: options.limits });
+  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, metadata, transforms: transforms.map, limits: options.limits });
 
   const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;

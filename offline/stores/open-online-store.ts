@@ -18,12 +18,22 @@ import { SqliteOnlineStore } from '../../src/stores/sqlite/sqlite-online-store.t
 import { localWorkerPaths, resolveLocalBindings, WORKER_D1, WORKER_KV } from '../dev/local-worker.ts';
 import { readRepoBindings } from '../dev/repo-wrangler-bindings.ts';
 import { FileRegistryStore } from './file-registry-store.ts';
+import { FileMetadataStore } from './file-metadata-store.ts';
+import type { MetadataStore } from '../../src/stores/metadata/metadata-store.ts';
+import { MemoryMetadataStore } from '../../src/stores/metadata/memory-metadata-store.ts';
+import { D1MetadataStore, type D1MetaLike } from '../../src/stores/metadata/d1-metadata-store.ts';
+import { KvMetadataStore, type KvMetaLike } from '../../src/stores/metadata/kv-metadata-store.ts';
 import { PipelinedKvOnlineStore } from './pipelined-kv.ts';
 
 export interface RepoStores {
   readonly registry: RegistryStore;
   /** e.g. `data/registry.json`, `D1 (local state)` */
   readonly registryWhere: string;
+  /**
+   * Statistics, watermarks and API keys, kept where the registry is: `<registry dir>/metadata/`
+   * beside a file registry, else the D1 table `metadata` or KV keys `meta:*` of the local state.
+   */
+  readonly metadata: MetadataStore;
   readonly online: OnlineStore;
   /** Names the online store, e.g. `sqlite data/online.db`, `kv (local state)`; also keys materialization watermarks. */
   readonly onlineWhere: string;
@@ -109,17 +119,21 @@ export async function openRepoStores(repoDir: string, config: ProjectConfig, opt
 
     let registry: RegistryStore = { read: async () => err('unsupported', 'registry store not opened'), write: async () => err('unsupported', 'registry store not opened') };
     let registryWhere = '';
+    let metadata: MetadataStore = new MemoryMetadataStore();
     if (wantRegistry) {
       const r = config.registry;
       if (r.type === 'file') {
         registry = new FileRegistryStore(resolve(repoDir, r.path));
         registryWhere = r.path;
+        metadata = new FileMetadataStore(resolve(repoDir, dirname(r.path), 'metadata'));
       } else if (r.type === 'd1') {
         registry = new D1RegistryStore(proxy!.env[WORKER_D1] as D1Like & ConstructorParameters<typeof D1RegistryStore>[0]);
         registryWhere = 'D1 (local state)';
+        metadata = new D1MetadataStore(proxy!.env[WORKER_D1] as D1MetaLike);
       } else {
         registry = new KvRegistryStore(proxy!.env[WORKER_KV] as ConstructorParameters<typeof KvRegistryStore>[0], { keyPrefix: r.keyPrefix });
         registryWhere = 'KV (local state)';
+        metadata = new KvMetadataStore(proxy!.env[WORKER_KV] as KvMetaLike);
       }
     }
 
@@ -144,7 +158,7 @@ export async function openRepoStores(repoDir: string, config: ProjectConfig, opt
         onlineWhere = 'd1 (local state)';
       }
     }
-    return ok({ registry, registryWhere, online, onlineWhere, localD1: proxy === null ? null : (proxy.env[WORKER_D1] as D1Like), close });
+    return ok({ registry, registryWhere, metadata, online, onlineWhere, localD1: proxy === null ? null : (proxy.env[WORKER_D1] as D1Like), close });
   } catch (e) {
     await close().catch(() => undefined);
     return err('store_unavailable', `cannot open the stores of ${repoDir}: ${(e as Error).message}`);

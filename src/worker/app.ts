@@ -6,6 +6,7 @@ import { err, ok, type FsError, type Result } from '../core/errors.ts';
 import type { OnlineStore } from '../core/online-store.ts';
 import type { RegistryIndex } from '../core/registry/registry-index.ts';
 import type { KernelInstance } from '../kernel/instance.ts';
+import type { MetadataStore } from '../stores/metadata/metadata-store.ts';
 import type { OnDemandFn, ServingContext } from '../serving/context.ts';
 import { getOnlineFeatures } from '../serving/online-features.ts';
 import { writeViewFrame } from '../serving/write-rows.ts';
@@ -22,6 +23,8 @@ export interface AppDeps {
   readonly kernel: () => Promise<KernelInstance>;
   readonly registry: { get(): Promise<Result<RegistryIndex | null>> };
   readonly online: OnlineStore;
+  /** Statistics, watermarks and API keys (src/stores/metadata); absent: none are served. */
+  readonly metadata?: MetadataStore;
   readonly transforms?: ReadonlyMap<string, OnDemandFn>;
   readonly limits?: Partial<Limits>;
   /** epoch µs */

@@ -8,6 +8,8 @@ import { KvOnlineStore } from '../stores/kv/kv-online-store.ts';
 import { CachedRegistry } from '../stores/registry/cached-registry.ts';
 import { D1RegistryStore } from '../stores/registry/d1-registry-store.ts';
 import { KvRegistryStore } from '../stores/registry/kv-registry-store.ts';
+import { D1MetadataStore } from '../stores/metadata/d1-metadata-store.ts';
+import { KvMetadataStore } from '../stores/metadata/kv-metadata-store.ts';
 import { createApp } from './app.ts';
 import type { Limits } from './limits.ts';
 
@@ -48,7 +50,9 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
     const registryStore = env.LARDER_REGISTRY_STORE === 'kv' ? new KvRegistryStore(env.ONLINE_KV) : new D1RegistryStore(env.DB);
     const registry = new CachedRegistry(registryStore, project, { ttlMs: Number(env.LARDER_REGISTRY_CACHE_SECONDS ?? 10) * 1000 });
     const online = env.LARDER_ONLINE_STORE === 'd1' ? new D1OnlineStore(env.DB) : new KvOnlineStore(env.ONLINE_KV);
-    const app = createApp({ project, kernel: () => loadKernel(kernelModule), registry, online, transforms, limits: options.limits });
+    // Metadata (statistics, watermarks, API keys) lives beside the registry.
+    const metadata = env.LARDER_REGISTRY_STORE === 'kv' ? new KvMetadataStore(env.ONLINE_KV) : new D1MetadataStore(env.DB);
+    const app = createApp({ project, kernel: () => loadKernel(kernelModule), registry, online, metadata, transforms, limits: options.limits });
     cached = { env, app };
     return app;
   };
