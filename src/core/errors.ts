@@ -30,7 +30,8 @@ export type FsErrorCode =
   | 'invalid_json'
   | 'corrupt_file'
   | 'unsupported_parquet'
-  | 'io_error';
+  | 'io_error'
+  | 'invalid_arrow';
 
 export interface FsError {
   readonly code: FsErrorCode;

@@ -32,6 +32,7 @@ const STATUS: Record<FsErrorCode, ContentfulStatusCode> = {
   corrupt_file: 422,
   unsupported_parquet: 422,
   io_error: 500,
+  invalid_arrow: 400,
 };
 
 export function statusOf(code: string): ContentfulStatusCode {
