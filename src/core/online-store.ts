@@ -36,12 +36,35 @@ export interface WriteSummary {
   readonly skipped: number;
 }
 
+/** One table's keys, in a multi-table read. */
+export interface TableRead {
+  readonly table: string;
+  readonly keys: readonly EntityKeyRef[];
+}
+
 export interface OnlineStore {
   /** One answer per key, in order; null where nothing is stored. */
   read(project: string, table: string, keys: readonly EntityKeyRef[]): Promise<Result<(StoredValue | null)[]>>;
+  /**
+   * Optional: several tables in as few round trips as the store allows (D1: one batch; KV:
+   * bulk gets shared across tables). Same answers as `read` per table, in order.
+   */
+  readMany?(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>>;
   write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>>;
   /** Remove every row of a table (a view removed by apply). */
   dropTable(project: string, table: string): Promise<Result<void>>;
+}
+
+/** Read several tables: through `readMany` when the store has it, else one `read` per table, concurrently. */
+export async function readTables(store: OnlineStore, project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
+  if (reads.length > 1 && store.readMany) return store.readMany(project, reads);
+  const results = await Promise.all(reads.map((r) => store.read(project, r.table, r.keys)));
+  const out: (StoredValue | null)[][] = [];
+  for (const r of results) {
+    if (!r.ok) return r;
+    out.push(r.value);
+  }
+  return { ok: true, value: out };
 }
 
 /** True when (eventTs, createdTs) of `incoming` is not older than `stored`. */

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../core/errors.ts';
-import type { EntityKeyRef, StoredValue } from '../core/online-store.ts';
+import { readTables, type EntityKeyRef, type StoredValue, type TableRead } from '../core/online-store.ts';
 import type { FeatureView } from '../core/schema/feature-view.ts';
 import { resolveFeatures, type FeatureSelection, type ResolvedView } from '../core/serving/feature-refs.ts';
 import { MICROS_PER_SECOND, withinTtl } from '../core/time.ts';
@@ -107,14 +107,16 @@ export async function getOnlineFeatures(ctx: ServingContext, req: OnlineFeatures
       );
     });
   } else {
-    const pending = reads.map(async (rv) => {
+    // Every view in one multi-table read (D1: one batch; KV: shared bulk gets).
+    const tableReads: TableRead[] = [];
+    for (const rv of reads) {
       const keys = keysFor(rv);
       if (!keys.ok) return keys;
-      const r = await ctx.online.read(ctx.project, viewTable(rv.view), keys.value);
-      if (r.ok) stored.set(rv, r.value);
-      return r;
-    });
-    for (const r of await Promise.all(pending)) if (!r.ok) return r;
+      tableReads.push({ table: viewTable(rv.view), keys: keys.value });
+    }
+    const r = await readTables(ctx.online, ctx.project, tableReads);
+    if (!r.ok) return r;
+    reads.forEach((rv, i) => stored.set(rv, r.value[i]));
   }
 
   // Join-key columns echoed first, as Feast does.

@@ -1,7 +1,7 @@
 // One contract suite for every OnlineStore adapter (memory in Node; KV and D1
 // inside workerd). Call describeOnlineStore(name, make) from a test file.
 import { describe, expect, it } from 'vitest';
-import type { EncodedRow, EntityKeyRef, OnlineStore } from '../../src/core/online-store.ts';
+import { readTables, type EncodedRow, type EntityKeyRef, type OnlineStore } from '../../src/core/online-store.ts';
 
 let seq = 0;
 /** A distinct project per test, so suites never see each other's rows. */
@@ -114,6 +114,28 @@ export function describeOnlineStore(name: string, make: () => OnlineStore | Prom
         expect(r.value[j]?.eventTs).toBe(1000 + i);
         expect(Array.from(r.value[j]!.value)).toEqual([i & 255, i >> 8]);
       }
+    });
+
+    it('reads several tables at once with the same answers as one read per table', async () => {
+      const s = await make();
+      const p = project();
+      await s.write(p, 'a', Array.from({ length: 120 }, (_, i) => row(key(i), 10 + i, 0, [1, i & 255])));
+      await s.write(p, 'b', Array.from({ length: 60 }, (_, i) => row(key(2 * i), 500 + i, 3, [2, i])));
+      const reads = [
+        { table: 'a', keys: Array.from({ length: 130 }, (_, i) => key(129 - i)) },
+        { table: 'b', keys: [key(4), key(5), key(4), key(118)] },
+        { table: 'missing', keys: [key(1)] },
+        { table: 'a', keys: [] },
+      ];
+      const many = await readTables(s, p, reads);
+      if (!many.ok) throw new Error(many.error.message);
+      for (let t = 0; t < reads.length; t++) {
+        const one = await s.read(p, reads[t].table, reads[t].keys);
+        expect(many.value[t]).toEqual(one.ok && one.value);
+      }
+      expect(many.value[1].map((v) => v?.eventTs ?? null)).toEqual([502, null, 502, 559]);
+      expect(many.value[2]).toEqual([null]);
+      expect(many.value[3]).toEqual([]);
     });
   });
 }

@@ -6,6 +6,7 @@ import {
   type EntityKeyRef,
   type OnlineStore,
   type StoredValue,
+  type TableRead,
   type WriteSummary,
 } from '../../core/online-store.ts';
 import type { D1Like } from './d1-like.ts';
@@ -50,30 +51,41 @@ export class D1OnlineStore implements OnlineStore {
   }
 
   async read(project: string, table: string, keys: readonly EntityKeyRef[]): Promise<Result<(StoredValue | null)[]>> {
-    if (keys.length === 0) return ok([]);
-    const unique = [...new Map(keys.map((k) => [keyId(k.entityKey), k.entityKey])).values()];
-    const stmts = [];
-    for (let i = 0; i < unique.length; i += D1_KEYS_PER_QUERY) {
-      const part = unique.slice(i, i + D1_KEYS_PER_QUERY);
-      stmts.push(
-        this.#db
-          .prepare(
-            `SELECT entity_key, event_ts, created_ts, value FROM online_rows WHERE project = ? AND tbl = ? AND entity_key IN (${part.map(() => '?').join(',')})`,
-          )
-          .bind(project, table, ...part),
-      );
-    }
+    const r = await this.readMany(project, [{ table, keys }]);
+    return r.ok ? ok(r.value[0]) : r;
+  }
+
+  /** Every table's `IN (...)` queries in one batch: one round trip for a whole request. */
+  async readMany(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
+    const stmts: ReturnType<D1Like['prepare']>[] = [];
+    const owner: number[] = [];
+    reads.forEach(({ table, keys }, t) => {
+      const unique = [...new Map(keys.map((k) => [keyId(k.entityKey), k.entityKey])).values()];
+      for (let i = 0; i < unique.length; i += D1_KEYS_PER_QUERY) {
+        const part = unique.slice(i, i + D1_KEYS_PER_QUERY);
+        stmts.push(
+          this.#db
+            .prepare(
+              `SELECT entity_key, event_ts, created_ts, value FROM online_rows WHERE project = ? AND tbl = ? AND entity_key IN (${part.map(() => '?').join(',')})`,
+            )
+            .bind(project, table, ...part),
+        );
+        owner.push(t);
+      }
+    });
+    if (stmts.length === 0) return ok(reads.map(() => []));
     try {
       const results = stmts.length === 1 ? [await stmts[0].all<Row>()] : await this.#db.batch<Row>(stmts);
-      const found = new Map<string, StoredValue>();
-      for (const r of results)
+      const found = reads.map(() => new Map<string, StoredValue>());
+      results.forEach((r, s) => {
         for (const row of r.results)
-          found.set(keyId(blob(row.entity_key)), {
+          found[owner[s]].set(keyId(blob(row.entity_key)), {
             eventTs: Number(row.event_ts),
             createdTs: Number(row.created_ts),
             value: blob(row.value),
           });
-      return ok(keys.map((k) => found.get(keyId(k.entityKey)) ?? null));
+      });
+      return ok(reads.map(({ keys }, t) => keys.map((k) => found[t].get(keyId(k.entityKey)) ?? null)));
     } catch (e) {
       return err('store_unavailable', `D1 read failed: ${(e as Error).message}`);
     }

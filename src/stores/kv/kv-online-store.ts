@@ -8,6 +8,7 @@ import {
   type EntityKeyRef,
   type OnlineStore,
   type StoredValue,
+  type TableRead,
   type WriteSummary,
 } from '../../core/online-store.ts';
 import { decodeEnvelope, encodeEnvelope } from './kv-envelope.ts';
@@ -46,11 +47,22 @@ export class KvOnlineStore implements OnlineStore {
 
   async #getMany(keys: string[]): Promise<Map<string, string | null>> {
     const out = new Map<string, string | null>();
-    for (let i = 0; i < keys.length; i += KV_BULK_GET) {
-      const part = await this.#kv.get(keys.slice(i, i + KV_BULK_GET), 'text');
-      for (const [k, v] of part) out.set(k, v);
-    }
+    const parts: Promise<Map<string, string | null>>[] = [];
+    for (let i = 0; i < keys.length; i += KV_BULK_GET) parts.push(this.#kv.get(keys.slice(i, i + KV_BULK_GET), 'text'));
+    for (const part of await Promise.all(parts)) for (const [k, v] of part) out.set(k, v);
     return out;
+  }
+
+  /** Keys of every table share the bulk gets (100 keys each), sent concurrently. */
+  async readMany(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
+    const names = reads.map(({ table, keys }) => keys.map((k) => KvOnlineStore.kvKey(project, table, k).key));
+    let got: Map<string, string | null>;
+    try {
+      got = await this.#getMany([...new Set(names.flat())]);
+    } catch (e) {
+      return err('store_unavailable', `KV read failed: ${(e as Error).message}`);
+    }
+    return ok(reads.map(({ keys }, t) => keys.map((k, i) => this.#open(got.get(names[t][i]) ?? null, k))));
   }
 
   async read(project: string, table: string, keys: readonly EntityKeyRef[]): Promise<Result<(StoredValue | null)[]>> {
