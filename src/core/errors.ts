@@ -31,6 +31,9 @@ export type FsErrorCode =
   | 'corrupt_file'
   | 'unsupported_parquet'
   | 'io_error'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'auth_misconfigured'
   | 'invalid_arrow';
 
 export interface FsError {

@@ -32,6 +32,9 @@ const STATUS: Record<FsErrorCode, ContentfulStatusCode> = {
   corrupt_file: 422,
   unsupported_parquet: 422,
   io_error: 500,
+  unauthenticated: 401,
+  forbidden: 403,
+  auth_misconfigured: 500,
   invalid_arrow: 400,
 };
 
