@@ -10,8 +10,12 @@ import { D1RegistryStore } from '../stores/registry/d1-registry-store.ts';
 import { KvRegistryStore } from '../stores/registry/kv-registry-store.ts';
 import { D1MetadataStore } from '../stores/metadata/d1-metadata-store.ts';
 import { KvMetadataStore } from '../stores/metadata/kv-metadata-store.ts';
-import { createApp } from './app.ts';
+import { R2OfflineWriter } from '../stores/offline/r2-offline-writer.ts';
+import { createApp, type AppDeps } from './app.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
+import { consumePushBatch, queueContext } from './queue.ts';
 import type { Limits } from './limits.ts';
+import { authFromEnv } from './auth/auth-env.ts';
 
 export interface Env {
   ONLINE_KV: KVNamespace;
@@ -24,6 +28,12 @@ export interface Env {
   LARDER_REGISTRY_STORE?: string;
   /** Seconds the registry is cached per isolate (default 10). */
   LARDER_REGISTRY_CACHE_SECONDS?: string;
+  /** Access control: larder.yaml's `auth` section as JSON (src/worker/auth/auth-env.ts); unset: the API is open. Holds no secrets. */
+  LARDER_AUTH?: string;
+  /** The historical store for pushes with `to: offline | online_and_offline` (R2); absent: those pushes are 501. */
+  OFFLINE?: R2Bucket;
+  /** Dead-letter queue for invalid push messages (the queue consumer). */
+  PUSH_DLQ?: Queue;
 }
 
 export interface WorkerOptions {
@@ -43,7 +53,7 @@ export interface WorkerOptions {
  */
 export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> {
   const transforms = new Map(Object.entries(options.transforms ?? {}));
-  let cached: { env: Env; app: ReturnType<typeof createApp> } | undefined;
+  let cached: { env: Env; app: ReturnType<typeof createApp>; deps: AppDeps } | undefined;
   const appFor = (env: Env) => {
     if (cached?.env === env) return cached.app;
     const project = env.LARDER_PROJECT ?? 'default';
@@ -52,11 +62,27 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
     const online = env.LARDER_ONLINE_STORE === 'd1' ? new D1OnlineStore(env.DB) : new KvOnlineStore(env.ONLINE_KV);
     // Metadata (statistics, watermarks, API keys) lives beside the registry.
     const metadata = env.LARDER_REGISTRY_STORE === 'kv' ? new KvMetadataStore(env.ONLINE_KV) : new D1MetadataStore(env.DB);
-    const app = createApp({ project, kernel: () => loadKernel(kernelModule), registry, online, metadata, transforms, limits: options.limits });
-    cached = { env, app };
+    const offline = env.OFFLINE ? new R2OfflineWriter(env.OFFLINE) : undefined;
+    const deps: AppDeps = { project, kernel: () => loadKernel(kernelModule), registry, online, metadata, transforms, offline, limits: options.limits, auth: authFromEnv(env.LARDER_AUTH) };
+    const app = createApp(deps);
+    cached = { env, app, deps };
     return app;
   };
-  return { fetch: (req, env, ctx) => appFor(env).fetch(req, env, ctx) };
+  return {
+    fetch: (req, env, ctx) => appFor(env).fetch(req, env, ctx),
+    // Push messages from Cloudflare Queues (src/worker/queue.ts).
+    queue: async (batch, env) => {
+      appFor(env);
+      const deps = cached!.deps;
+      await consumePushBatch(batch as never, {
+        context: queueContext(deps),
+        offline: deps.offline,
+        dlq: env.PUSH_DLQ,
+        limits: { ...DEFAULT_LIMITS, ...options.limits },
+        log: (m) => console.error(m),
+      });
+    },
+  };
 }
 
 export { createApp } from './app.ts';

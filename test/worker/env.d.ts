@@ -3,6 +3,9 @@ declare namespace Cloudflare {
   interface Env {
     ONLINE_KV: KVNamespace;
     DB: D1Database;
+    OFFLINE: R2Bucket;
+    PUSH_QUEUE: Queue;
+    PUSH_DLQ: Queue;
   }
   interface GlobalProps {
     mainModule: typeof import('../../src/worker/index.ts');

@@ -1,36 +1,48 @@
-import { err, ok, type Result } from '../../core/errors.ts';
-import type { EncodedRow, WriteSummary } from '../../core/online-store.ts';
-import type { FeatureView } from '../../core/schema/feature-view.ts';
+// POST /push: Feast's JSON body (the OpenAPI route in app.ts) or an Arrow IPC
+// stream body (`Content-Type: application/vnd.apache.arrow.stream`, push
+// source and target as query parameters). Both go through pushFrame, so the
+// validation and the writes are the same.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { FsError, Result } from '../../core/errors.ts';
+import { ARROW_STREAM_TYPE, arrowStreamToFrame } from '../../serving/arrow-frame.ts';
 import type { ServingContext } from '../../serving/context.ts';
-import type { EntityColumns } from '../../serving/entity-keys.ts';
-import { encodeParsedRows, parseViewRows, writeEncodedRows } from '../../serving/write-rows.ts';
+import { frameRows } from '../../serving/write-rows.ts';
+import { PUSH_TARGETS, pushFrame, type PushTarget } from '../../serving/push-rows.ts';
+import type { OfflineWriter } from '../../stores/offline/offline-writer.ts';
+
+export interface PushRouteDeps {
+  readonly context: () => Promise<Result<ServingContext>>;
+  readonly offline?: OfflineWriter;
+  readonly maxWriteRows: number;
+  readonly fail: (c: Context, e: FsError) => Response;
+}
+
+export const isArrowStream = (contentType: string | undefined): boolean =>
+  contentType !== undefined && contentType.split(';')[0].trim().toLowerCase() === ARROW_STREAM_TYPE;
 
 /**
- * Push rows to every online view fed by a push source. Every view's rows are
- * validated and encoded before anything is written, so an invalid batch
- * writes nothing.
+ * Middleware for `/push` that answers Arrow IPC stream bodies and passes
+ * every other request on (to the JSON route). Query: `push_source_name`
+ * (required), `to` (online | offline | online_and_offline, default online).
  */
-export async function pushOnline(ctx: ServingContext, pushSource: string, df: EntityColumns): Promise<Result<WriteSummary & { rows: number; views: string[] }>> {
-  const src = ctx.registry.sources.get(pushSource);
-  if (!src || src.type !== 'push') return err('not_found', `unknown push source "${pushSource}"`, { pushSource });
-  const views = [...ctx.registry.featureViews.values()].filter((v) => v.source === pushSource && v.online);
-  const encoded: [FeatureView, EncodedRow[]][] = [];
-  let rows = 0;
-  for (const view of views) {
-    const parsed = parseViewRows(ctx, view, df);
-    if (!parsed.ok) return parsed;
-    const enc = encodeParsedRows(ctx, parsed.value);
-    if (!enc.ok) return enc;
-    encoded.push([view, enc.value]);
-    rows = parsed.value.rows;
-  }
-  let written = 0;
-  let skipped = 0;
-  for (const [view, rowsOf] of encoded) {
-    const w = await writeEncodedRows(ctx, view, rowsOf);
-    if (!w.ok) return w;
-    written += w.value.written;
-    skipped += w.value.skipped;
-  }
-  return ok({ rows, written, skipped, views: views.map((v) => v.name) });
+export function arrowPush(deps: PushRouteDeps): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== 'POST' || !isArrowStream(c.req.header('content-type'))) return next();
+    const name = c.req.query('push_source_name');
+    if (!name) return deps.fail(c, { code: 'invalid_request', message: 'an Arrow push needs the query parameter push_source_name' });
+    const to = (c.req.query('to') ?? 'online') as PushTarget;
+    if (!PUSH_TARGETS.includes(to))
+      return deps.fail(c, { code: 'invalid_request', message: `to must be one of ${PUSH_TARGETS.join(', ')}, got "${to}"` });
+    const frame = arrowStreamToFrame(new Uint8Array(await c.req.arrayBuffer()));
+    if (!frame.ok) return deps.fail(c, frame.error);
+    const rows = frameRows(frame.value);
+    if (!rows.ok) return deps.fail(c, rows.error);
+    if (rows.value > deps.maxWriteRows)
+      return deps.fail(c, { code: 'limit_exceeded', message: `at most ${deps.maxWriteRows} rows per push, got ${rows.value}` });
+    const ctx = await deps.context();
+    if (!ctx.ok) return deps.fail(c, ctx.error);
+    const r = await pushFrame(ctx.value, name, frame.value, { to, offline: deps.offline });
+    if (!r.ok) return deps.fail(c, r.error);
+    return c.json(r.value, 200);
+  };
 }
