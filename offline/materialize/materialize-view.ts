@@ -1,5 +1,6 @@
 import { ok, type Result } from '../../src/core/errors.ts';
-import type { EncodedRow } from '../../src/core/online-store.ts';
+import type { EncodedRow, WriteSummary } from '../../src/core/online-store.ts';
+import type { FeatureView } from '../../src/core/schema/feature-view.ts';
 import type { LatestWindow } from '../../src/kernel/pit-join.ts';
 import type { ServingContext } from '../../src/serving/context.ts';
 import { writeEncodedRows } from '../../src/serving/write-rows.ts';
@@ -12,18 +13,19 @@ import type { ViewPlan } from './view-plan.ts';
 export interface MaterializeViewOptions {
   /** Inclusive event-time window, epoch µs. */
   readonly window: LatestWindow;
-  /** Candidates held before they are written out (bounds memory; default 200,000). */
+  /** Candidates (distinct entity keys) held before they are written out (bounds memory; default 500,000). */
   readonly maxCandidates?: number;
-  /**
-   * Bytes of encoded batches held before the candidates are written out
-   * (default 64 MiB): candidates are views into their batch's buffers, so a
-   * few survivors can keep a whole batch's buffer alive.
-   */
+  /** Approximate bytes of candidates held before they are written out (default 128 MiB; see LatestCandidates.bytes). */
   readonly maxHeldBytes?: number;
   /** Rows per store write (default 1,000). */
   readonly writeChunk?: number;
+  /** Where rows go (default: the context's online store, refreshing precomputed services). */
+  readonly write?: RowSink;
   readonly onProgress?: (p: ViewProgress) => void;
 }
+
+/** Writes one chunk of a view's rows; newer stored values must win. */
+export type RowSink = (view: FeatureView, rows: readonly EncodedRow[]) => Promise<Result<WriteSummary>>;
 
 export interface ViewProgress {
   readonly view: string;
@@ -54,16 +56,18 @@ export interface ViewSummary {
  * Materialize one view over an inclusive window: read its source batch by
  * batch, keep the latest row per entity key, and write the winners in chunks
  * (newer values in the store win; precomputed services refresh). Memory holds
- * one batch plus at most `maxCandidates` rows in at most `maxHeldBytes` of
- * encoded batches; past either, the candidates are written out early (the
- * store's newer-wins rule keeps the end state the same).
+ * the batches in flight plus the candidates, compact copies of at most
+ * `maxCandidates` rows in about `maxHeldBytes`: it grows with the distinct
+ * keys (up to those bounds), never with the rows read. Past either bound the
+ * candidates are written out early (the store's newer-wins rule keeps the end
+ * state the same).
  */
 export async function materializeView(ctx: ServingContext, repoDir: string, plan: ViewPlan, options: MaterializeViewOptions): Promise<Result<ViewSummary>> {
   const t0 = performance.now();
-  const maxCandidates = options.maxCandidates ?? 200_000;
-  const maxHeldBytes = options.maxHeldBytes ?? 64 << 20;
+  const maxCandidates = options.maxCandidates ?? 500_000;
+  const maxHeldBytes = options.maxHeldBytes ?? 128 << 20;
   const writeChunk = options.writeChunk ?? 1000;
-  let heldBytes = 0;
+  const write: RowSink = options.write ?? ((view, rows) => writeEncodedRows(ctx, view, rows));
   const candidates = new LatestCandidates();
   let rowsRead = 0;
   let nullKeyRows = 0;
@@ -73,15 +77,17 @@ export async function materializeView(ctx: ServingContext, repoDir: string, plan
   let flushes = 0;
 
   const flush = async (): Promise<Result<void>> => {
-    const rows: EncodedRow[] = candidates.drain();
-    heldBytes = 0;
-    if (rows.length > 0) flushes++;
-    keys += rows.length;
-    for (let i = 0; i < rows.length; i += writeChunk) {
-      // Compact copies: stores (and the platform proxy's RPC) see exactly each row's bytes.
-      const chunk = rows.slice(i, i + writeChunk).map((r) => ({ ...r, entityKey: r.entityKey.slice(), value: r.value.slice() }));
-      const w = await writeEncodedRows(ctx, plan.view, chunk);
-      if (!w.ok) return w;
+    const count = candidates.size;
+    if (count === 0) return ok(undefined);
+    flushes++;
+    keys += count;
+    // Chunks of rows with their own compact buffers: stores (and the platform proxy's RPC) see exactly each row's bytes.
+    for (const chunk of candidates.drain(writeChunk)) {
+      const w = await write(plan.view, chunk);
+      if (!w.ok) {
+        candidates.clear();
+        return w;
+      }
       written += w.value.written;
       skipped += w.value.skipped;
     }
@@ -91,14 +97,13 @@ export async function materializeView(ctx: ServingContext, repoDir: string, plan
   for await (const r of readSource(repoDir, plan.source, plan.columns)) {
     if (!r.ok) return r;
     const { batch, origin } = r.value;
-    const sel = selectLatest(ctx.kernel, plan, batch, options.window);
+    const sel = selectLatest(ctx.kernel, plan, batch, options.window, candidates.beaten);
     if (!sel.ok) return { ok: false, error: { ...sel.error, message: `${origin.file}: ${sel.error.message}` } };
     rowsRead += batch.numRows;
     nullKeyRows += sel.value.nullKeys;
-    candidates.offer(sel.value.rows);
-    heldBytes += sel.value.bytes;
+    candidates.offer(sel.value.rows, sel.value.groups);
     options.onProgress?.({ view: plan.view.name, origin, rowsRead });
-    if (candidates.size >= maxCandidates || heldBytes >= maxHeldBytes) {
+    if (candidates.size >= maxCandidates || candidates.bytes >= maxHeldBytes) {
       const f = await flush();
       if (!f.ok) return f;
     }

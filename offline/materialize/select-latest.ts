@@ -13,13 +13,16 @@ import type { SourceBatch, SourceColumn } from './source-batch.ts';
 import type { ViewPlan } from './view-plan.ts';
 
 export interface SelectedRows {
-  /** Keys and values are views into two buffers shared by the batch's rows (see `bytes`). */
+  /** Keys and values are views into two buffers shared by the batch's rows (valid until the next batch). */
   readonly rows: EncodedRow[];
-  /** Bytes of those two buffers. */
-  readonly bytes: number;
+  /** Each row's group: the raw value of a single int64 join key, else the key hash (as latestPerKey grouped them). */
+  readonly groups: BigUint64Array;
   /** Rows left out because a join key was null. */
   readonly nullKeys: number;
 }
+
+/** Whether a row already lost: the caller holds a strictly newer row of the same group. */
+export type BeatenCheck = (group: bigint, eventTs: number, createdTs: number) => boolean;
 
 function pick64(src: BigInt64Array, rows: Int32Array): BigInt64Array {
   const out = new BigInt64Array(rows.length);
@@ -32,11 +35,13 @@ function pick64(src: BigInt64Array, rows: Int32Array): BigInt64Array {
  * window.start <= event_ts <= window.end: greatest event ts, then greatest
  * created ts (null lowest), then the later row (the kernel's latestPerKey).
  * Rows group by the 64-bit key hash (by the raw value for a single int64 key,
- * which is exact).
+ * which is exact). Rows `beaten` says already lost are dropped before their
+ * values are gathered and encoded (most rows, once a long source has been
+ * read for a while).
  */
-export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBatch, window: LatestWindow): Result<SelectedRows> {
+export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBatch, window: LatestWindow, beaten?: BeatenCheck): Result<SelectedRows> {
   const n = batch.numRows;
-  if (n === 0) return ok({ rows: [], bytes: 0, nullKeys: 0 });
+  if (n === 0) return ok({ rows: [], groups: new BigUint64Array(0), nullKeys: 0 });
   const column = (name: string): Result<SourceColumn> => {
     const c = batch.columns[name];
     return c === undefined ? err('invalid_rows', `source "${plan.source.name}" has no column "${name}"`, { column: name }) : ok(c);
@@ -87,9 +92,17 @@ export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBat
   }
   const chosen = latestPerKey(k, { keys: groupKeys, eventTs, createdTs }, window, { rawKeys });
   if (!chosen.ok) return chosen;
-  const rows = chosen.value;
+  let rows = chosen.value;
+  if (beaten !== undefined) {
+    let kept = 0;
+    for (let j = 0; j < rows.length; j++) {
+      const i = rows[j];
+      if (!beaten(groupKeys[i], Number(eventTs[i]), Number(createdTs[i]))) rows[kept++] = i;
+    }
+    rows = rows.subarray(0, kept);
+  }
   const m = rows.length;
-  if (m === 0) return ok({ rows: [], bytes: 0, nullKeys });
+  if (m === 0) return ok({ rows: [], groups: new BigUint64Array(0), nullKeys });
 
   const keyCols: KeyColumn[] = [];
   for (let j = 0; j < plan.keys.length; j++) {
@@ -116,7 +129,9 @@ export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBat
   const { data: kd, offsets: ko, hashes } = ser.value;
   const { data: vd, offsets: vo } = enc.value;
   const out: EncodedRow[] = new Array(m);
-  for (let j = 0; j < m; j++)
+  const groups = new BigUint64Array(m);
+  for (let j = 0; j < m; j++) {
+    groups[j] = groupKeys[rows[j]];
     out[j] = {
       entityKey: kd.subarray(ko[j], ko[j + 1]),
       keyHash: hashes![j],
@@ -124,5 +139,6 @@ export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBat
       createdTs: Number(cr2[j]),
       value: vd.subarray(vo[j], vo[j + 1]),
     };
-  return ok({ rows: out, bytes: kd.byteLength + vd.byteLength, nullKeys });
+  }
+  return ok({ rows: out, groups, nullKeys });
 }
