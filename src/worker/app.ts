@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { err, LarderError, ok, type FsError, type Result } from '../core/errors.ts';
+import { err, ok, type FsError, type Result } from '../core/errors.ts';
 import type { OnlineStore } from '../core/online-store.ts';
 import type { RegistryIndex } from '../core/registry/registry-index.ts';
 import type { KernelInstance } from '../kernel/instance.ts';
@@ -11,14 +11,11 @@ import type { OnDemandFn, ServingContext } from '../serving/context.ts';
 import { getOnlineFeatures } from '../serving/online-features.ts';
 import { writeViewFrame } from '../serving/write-rows.ts';
 import { errorResponse } from './error-handler.ts';
-import { authGuard, type AuthSetting } from './auth/auth-guard.ts';
-import { guardOnlineStore, guardRegistry } from './store-guard.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { toFeastResponse } from '../serving/feast-response.ts';
 import { pushFrame } from '../serving/push-rows.ts';
 import type { OfflineWriter } from '../stores/offline/offline-writer.ts';
 import { arrowPush } from './routes/push.ts';
-import { registerCatalog } from './routes/catalog.ts';
 import { REGISTRY_LISTS, registrySummary, type RegistryListPath } from './routes/registry.ts';
 import { wireSchemas } from './wire-schemas.ts';
 
@@ -34,31 +31,11 @@ export interface AppDeps {
   /** The historical store pushes with `to: offline | online_and_offline` append to; absent: those pushes are 501 `unsupported`. */
   readonly offline?: OfflineWriter;
   readonly limits?: Partial<Limits>;
-  /** Access control (larder.yaml `auth`, the Worker's LARDER_AUTH); absent: the API is open. */
-  readonly auth?: AuthSetting;
   /** epoch µs */
   readonly now?: () => number;
 }
 
 const fail = (c: Context, e: FsError) => errorResponse(c, e);
-
-/** A join-key string in a written frame longer than `max` (entity key strings are bounded like in reads). */
-function longKeyString(views: readonly { entityColumns: readonly { name: string }[] }[], df: Readonly<Record<string, readonly unknown[]>>, max: number): FsError | null {
-  for (const v of views)
-    for (const { name } of v.entityColumns) {
-      const i = (df[name] ?? []).findIndex((x) => typeof x === 'string' && x.length > max);
-      if (i >= 0) return { code: 'limit_exceeded', message: `entity column "${name}" row ${i}: key strings have at most ${max} characters`, details: { column: name, row: i } };
-    }
-  return null;
-}
-
-/** True when a zod issue (or one nested in a union, key or element issue) is a length/size bound. */
-function exceedsLimit(issues: readonly unknown[]): boolean {
-  return issues.some((i) => {
-    const x = i as { code?: string; errors?: unknown[][]; issues?: unknown[] };
-    return x.code === 'too_big' || (x.errors ?? []).some((e) => exceedsLimit(e)) || exceedsLimit(x.issues ?? []);
-  });
-}
 
 /**
  * The larder HTTP API: Feast-compatible online serving and writes, registry
@@ -75,16 +52,13 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success)
-        return fail(c, exceedsLimit(result.error.issues)
-          ? { code: 'limit_exceeded', message: 'request exceeds a configured limit', details: z.flattenError(result.error) }
-          : { code: 'invalid_request', message: 'request body does not match the schema', details: z.flattenError(result.error) });
+        return fail(c, { code: 'invalid_request', message: 'request body does not match the schema', details: z.flattenError(result.error) });
     },
   });
 
   app.onError((e, c) => {
     if (e instanceof HTTPException && e.status === 400) return fail(c, { code: 'invalid_json', message: 'request body is not valid JSON' });
     if (e instanceof HTTPException && e.status < 500) return fail(c, { code: 'invalid_request', message: e.message });
-    if (e instanceof LarderError) return fail(c, e.toJSON());
     console.error('larder: unhandled error', e);
     return fail(c, { code: 'kernel_failed', message: 'internal error' });
   });
@@ -100,17 +74,12 @@ export function createApp(deps: AppDeps) {
     maxSize: limits.maxBodyBytes,
     onError: (c) => fail(c, { code: 'payload_too_large', message: `request body exceeds ${limits.maxBodyBytes} bytes` }),
   });
-  // Default deny when auth is configured: runs before every other middleware and route.
-  if (deps.auth) app.use('*', authGuard({ auth: deps.auth, project: deps.project, metadata: deps.metadata, maxBodyBytes: limits.maxBodyBytes }));
   app.use('/get-online-features', limitBody, jsonBody);
   app.use('/push', limitBody, arrowPush({ context: () => context(), offline: deps.offline, maxWriteRows: limits.maxWriteRows, fail }), jsonBody);
   app.use('/write-to-online-store', limitBody, jsonBody);
 
-  const online = guardOnlineStore(deps.online);
-  const registry = guardRegistry(deps.registry);
-
   async function context(): Promise<Result<ServingContext>> {
-    const reg = await registry.get();
+    const reg = await deps.registry.get();
     if (!reg.ok) return reg;
     if (reg.value === null)
       return err('not_found', `no registry has been applied for project "${deps.project}": run larder apply`, { project: deps.project });
@@ -120,7 +89,7 @@ export function createApp(deps: AppDeps) {
     } catch (e) {
       return err('kernel_failed', `kernel failed to load: ${(e as Error).message}`);
     }
-    return ok({ project: deps.project, kernel, registry: reg.value, online, transforms, now });
+    return ok({ project: deps.project, kernel, registry: reg.value, online: deps.online, transforms, now });
   }
 
   const errors = {
@@ -132,7 +101,6 @@ export function createApp(deps: AppDeps) {
   };
 
   app.get('/health', (c) => c.json({ status: 'ok', project: deps.project }));
-  registerCatalog(app, { project: deps.project, registry, metadata: deps.metadata });
 
   app.openapi(
     createRoute({
@@ -173,9 +141,6 @@ export function createApp(deps: AppDeps) {
       const body = c.req.valid('json');
       const ctx = await context();
       if (!ctx.ok) return fail(c, ctx.error) as never;
-      const view = ctx.value.registry.featureViews.get(body.feature_view_name);
-      const long = longKeyString(view ? [view] : [], body.df, limits.maxKeyLength);
-      if (long) return fail(c, long) as never;
       const r = await writeViewFrame(ctx.value, body.feature_view_name, body.df);
       if (!r.ok) return fail(c, r.error) as never;
       return c.json(r.value, 200);
@@ -194,9 +159,6 @@ export function createApp(deps: AppDeps) {
       const body = c.req.valid('json');
       const ctx = await context();
       if (!ctx.ok) return fail(c, ctx.error) as never;
-      const fed = [...ctx.value.registry.featureViews.values()].filter((v) => v.source === body.push_source_name);
-      const long = longKeyString(fed, body.df, limits.maxKeyLength);
-      if (long) return fail(c, long) as never;
       const r = await pushFrame(ctx.value, body.push_source_name, body.df, { to: body.to, offline: deps.offline });
       if (!r.ok) return fail(c, r.error) as never;
       return c.json(r.value, 200);
