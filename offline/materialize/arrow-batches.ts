@@ -1,6 +1,6 @@
 // Arrow IPC files and streams, one record batch at a time, as source columns.
 import { open } from 'node:fs/promises';
-import { RecordBatchReader, Type, type Data, type Vector } from 'apache-arrow';
+import { RecordBatchReader, Type, type Data, type RecordBatch, type Vector } from 'apache-arrow';
 import { err, ok, type Result } from '../../src/core/errors.ts';
 import type { Column, TimeUnit } from '../parquet/types.ts';
 import type { SourceBatch, SourceColumn } from './source-batch.ts';
@@ -17,11 +17,16 @@ function validityOf(d: Data): Uint8Array | null {
 
 const TIMESTAMP_UNITS: readonly (TimeUnit | null)[] = [null, 'ms', 'us', 'ns'];
 
-/** A typed column when the layout maps directly, else null. */
+/**
+ * A typed column when the layout maps directly, else null. Arrow JS keeps a
+ * slice's `offset` but has already sliced its value and offset buffers
+ * (Data#slice): only bitmaps (validity, bool values) are indexed from
+ * `offset`. Data read from IPC has offset 0; in-memory slices do not.
+ */
 function typedColumn(d: Data): Column | null {
   const t = d.type as { typeId: Type; bitWidth?: number; isSigned?: boolean; precision?: number; unit?: number };
   const validity = validityOf(d);
-  const fixed = <T extends { subarray(a: number, b: number): T }>(v: T) => v.subarray(d.offset, d.offset + d.length);
+  const fixed = <T extends { subarray(a: number, b: number): T }>(v: T) => v.subarray(0, d.length);
   switch (t.typeId) {
     case Type.Int:
       if (t.bitWidth === 64) {
@@ -51,7 +56,7 @@ function typedColumn(d: Data): Column | null {
     case Type.Binary:
       return {
         type: t.typeId === Type.Utf8 ? 'string' : 'binary',
-        offsets: (d.valueOffsets as Int32Array).subarray(d.offset, d.offset + d.length + 1),
+        offsets: (d.valueOffsets as Int32Array).subarray(0, d.length + 1),
         data: d.values as Uint8Array,
         validity,
       };
@@ -83,12 +88,20 @@ function jsColumn(v: Vector): SourceColumn {
   return { type: 'js', values, validity: null };
 }
 
-function sourceColumn(v: Vector): SourceColumn {
+/** One Arrow column (a vector of one record batch) as a source column. */
+export function sourceColumn(v: Vector): SourceColumn {
   if (v.data.length === 1) {
     const c = typedColumn(v.data[0]);
     if (c !== null) return c;
   }
   return jsColumn(v);
+}
+
+/** The named columns of an in-memory record batch (which must have them), sliced or not. */
+export function recordBatchColumns(rb: RecordBatch, columns: readonly string[]): SourceBatch {
+  const out: Record<string, SourceColumn> = {};
+  for (const name of columns) out[name] = sourceColumn(rb.getChild(name)!);
+  return { numRows: rb.numRows, columns: out };
 }
 
 /** Record batches of an Arrow IPC file or stream, with the named columns. */
@@ -109,12 +122,7 @@ export async function* arrowBatches(path: string, columns: readonly string[]): A
       yield err('invalid_rows', `${path}: no column ${missing.map((m) => JSON.stringify(m)).join(', ')} (columns: ${names.join(', ')})`, { file: path, columns: missing });
       return;
     }
-    const index = columns.map((c) => names.indexOf(c));
-    for await (const rb of reader) {
-      const out: Record<string, SourceColumn> = {};
-      columns.forEach((name, j) => (out[name] = sourceColumn(rb.getChildAt(index[j])!)));
-      yield ok({ numRows: rb.numRows, columns: out });
-    }
+    for await (const rb of reader) yield ok(recordBatchColumns(rb, columns));
   } catch (e) {
     yield err('corrupt_data', `${path}: not a readable Arrow IPC file: ${(e as Error).message}`, { file: path });
   } finally {
