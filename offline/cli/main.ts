@@ -5,6 +5,7 @@ import { describe, DESCRIBE_HELP } from './describe.ts';
 import { DEV_HELP, devCommand, MIGRATE_HELP, migrateCommand } from './dev.ts';
 import { HISTORICAL_HELP, historicalCommand } from './historical.ts';
 import { init, INIT_HELP } from './init.ts';
+import { KEYS_HELP, keysCommand } from './keys.ts';
 import { list, LIST_HELP } from './list.ts';
 import { MATERIALIZE_HELP, MATERIALIZE_INCREMENTAL_HELP, materializeCommand, materializeIncrementalCommand } from './materialize.ts';
 import { plan, PLAN_HELP } from './plan.ts';
@@ -12,6 +13,7 @@ import { quickstart, QUICKSTART_HELP } from './quickstart.ts';
 import { registryDump, REGISTRY_DUMP_HELP } from './registry-dump.ts';
 import { registrySchema, REGISTRY_SCHEMA_HELP } from './registry-schema.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
+import { STATS_HELP, statsCommand } from './stats.ts';
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
@@ -30,6 +32,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   migrate: { run: migrateCommand, help: MIGRATE_HELP },
   dev: { run: devCommand, help: DEV_HELP },
   quickstart: { run: quickstart, help: QUICKSTART_HELP },
+  keys: { run: keysCommand, help: KEYS_HELP },
+  stats: { run: statsCommand, help: STATS_HELP },
 };
 
 const USAGE = `larder: a feature store (Feast semantics) for Cloudflare Workers and Node.

@@ -23,6 +23,8 @@ export const NumericSummarySchema = z.strictObject({
   quantiles: z.strictObject({ p1: Num, p5: Num, p25: Num, p50: Num, p75: Num, p95: Num, p99: Num }),
   /** Equal-width buckets between min and max. */
   histogram: z.array(HistogramBucketSchema),
+  /** Equal-mass buckets between quantiles i/B (TFDV's QUANTILES histogram); count = count / B each. */
+  quantileHistogram: z.array(HistogramBucketSchema).optional(),
 });
 
 export const StringSummarySchema = z.strictObject({
@@ -46,6 +48,8 @@ export const FeatureStatisticsSchema = z.strictObject({
   nullRate: z.number().min(0).max(1),
   /** HyperLogLog estimate of distinct non-null values. */
   distinct: z.number().nonnegative(),
+  /** List features only: elements per non-null row (numeric/string then describe the elements). */
+  valuesPerRow: z.strictObject({ min: Num, max: Num, mean: Num }).optional(),
   numeric: NumericSummarySchema.optional(),
   string: StringSummarySchema.optional(),
 });
