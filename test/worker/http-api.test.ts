@@ -90,7 +90,7 @@ describe('HTTP API errors', () => {
     expect(await code(await call('/get-online-features', { entities: { driver_id: [1] } }))).toEqual([400, 'invalid_request']);
     expect(await code(await call('/get-online-features', { features: ['nope:x'], entities: { driver_id: [1] } }))).toEqual([404, 'unknown_feature_view']);
     expect(await code(await call('/get-online-features', { feature_service: 'nope', entities: { driver_id: [1] } }))).toEqual([404, 'unknown_feature_service']);
-    expect(await code(await call('/get-online-features', { features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: Array(51).fill(1) } }))).toEqual([400, 'invalid_request']);
+    expect(await code(await call('/get-online-features', { features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: Array(51).fill(1) } }))).toEqual([413, 'limit_exceeded']);
     expect(await code(await call('/get-online-features', { features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: ['x'] } }))).toEqual([400, 'invalid_entity_value']);
     expect(await code(await call('/get-online-features', undefined, { raw: JSON.stringify({ features: ['a:b'], entities: { k: ['x'.repeat(70_000)] } }) }))).toEqual([413, 'payload_too_large']);
     expect(await code(await call('/write-to-online-store', { feature_view_name: 'driver_hourly_stats', df: { driver_id: [1], event_timestamp: ['soon'], created: [null], conv_rate: [1], acc_rate: [1], avg_daily_trips: [1] } }))).toEqual([422, 'invalid_rows']);

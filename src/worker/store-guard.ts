@@ -1,0 +1,30 @@
+import { err, type Result } from '../core/errors.ts';
+import type { OnlineStore, TableRead } from '../core/online-store.ts';
+
+/**
+ * A store that throws (a binding gone away, a driver bug, a value it cannot
+ * decode) is an unavailable store, not an internal error: every method of the
+ * guarded store turns a thrown exception into `store_unavailable` (HTTP 503),
+ * like the adapters already do for the failures they expect.
+ */
+export function guardOnlineStore(store: OnlineStore): OnlineStore {
+  return {
+    read: (project, table, keys) => guarded('read', () => store.read(project, table, keys)),
+    ...(store.readMany ? { readMany: (project: string, reads: readonly TableRead[]) => guarded('read', () => store.readMany!(project, reads)) } : {}),
+    write: (project, table, rows) => guarded('write', () => store.write(project, table, rows)),
+    dropTable: (project, table) => guarded('drop', () => store.dropTable(project, table)),
+  };
+}
+
+/** The registry read the app does per request, with throws turned into `store_unavailable`. */
+export function guardRegistry<T>(registry: { get(): Promise<Result<T>> }): { get(): Promise<Result<T>> } {
+  return { get: () => guarded('registry read', () => registry.get(), 'registry store') };
+}
+
+async function guarded<T>(op: string, call: () => Promise<Result<T>>, what = 'online store'): Promise<Result<T>> {
+  try {
+    return await call();
+  } catch (e) {
+    return err('store_unavailable', `${what} ${op} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
