@@ -23,6 +23,7 @@ export type FsErrorCode =
   | 'payload_too_large'
   | 'limit_exceeded'
   | 'invalid_rows'
+  | 'expectation_failed'
   | 'transformation_unavailable'
   | 'transformation_failed'
   | 'unsupported'

@@ -19,6 +19,7 @@ const STATUS: Record<FsErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   limit_exceeded: 413,
   invalid_rows: 422,
+  expectation_failed: 422,
   corrupt_data: 500,
   unsupported_version: 500,
   kernel_failed: 500,

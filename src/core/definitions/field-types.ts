@@ -18,7 +18,7 @@ export const types = {
 export function field(
   name: string,
   dtype: DtypeInput,
-  options: { description?: string; tags?: Record<string, string> } = {},
+  options: { description?: string; tags?: Record<string, string>; expectations?: FieldInput['expectations'] } = {},
 ): FieldInput {
   return { name, dtype, ...options };
 }

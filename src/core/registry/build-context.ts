@@ -10,9 +10,10 @@ import type {
   RequestSourceSpec,
 } from '../schema/definition-spec.ts';
 import { normalizeDtype } from '../schema/dtype.ts';
-import type { Field } from '../schema/field.ts';
+import type { Field, FieldExpectations } from '../schema/field.ts';
 import type { ObjectKind } from '../schema/registry-document.ts';
 import { isName } from '../schema/name.ts';
+import { buildExpectations } from './build-expectations.ts';
 import type { SourceSchemaResult } from './source-schema.ts';
 import { issue, type ValidationCode, type ValidationIssue } from './validation-issue.ts';
 
@@ -78,8 +79,11 @@ export function metaOf(
   };
 }
 
-/** Validate and normalize a list of fields; invalid ones are reported and dropped. */
-export function buildFields(specs: readonly FieldSpec[], report: Report, prefix: string): Field[] {
+/**
+ * Validate and normalize a list of fields; invalid ones are reported and dropped. Expectations
+ * are kept only with `{ expectations: true }` (feature view schemas); elsewhere they are refused.
+ */
+export function buildFields(specs: readonly FieldSpec[], report: Report, prefix: string, options: { expectations?: boolean } = {}): Field[] {
   const out: Field[] = [];
   const seen = new Set<string>();
   specs.forEach((f, i) => {
@@ -102,11 +106,17 @@ export function buildFields(specs: readonly FieldSpec[], report: Report, prefix:
       );
       return;
     }
+    let expectations: FieldExpectations | undefined;
+    if (f.expectations !== undefined) {
+      if (options.expectations === true) expectations = buildExpectations(f.expectations, f.name, dtype, report, at);
+      else report('invalid_expectation', `${at}.expectations`, `expectations apply to feature view fields only (field ${f.name})`);
+    }
     out.push({
       name: f.name,
       dtype,
       ...(f.description !== undefined && f.description !== '' && { description: f.description }),
       ...(f.tags !== undefined && Object.keys(f.tags).length > 0 && { tags: sortedRecord(f.tags) }),
+      ...(expectations !== undefined && { expectations }),
     });
   });
   return out;

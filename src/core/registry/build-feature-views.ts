@@ -4,6 +4,7 @@ import type { Entity } from '../schema/entity.ts';
 import type { FeatureView } from '../schema/feature-view.ts';
 import type { Field } from '../schema/field.ts';
 import { parseTtl } from '../schema/ttl.ts';
+import { buildMinRows, buildOnViolation } from './build-expectations.ts';
 import { type BuildContext, buildFields, type Declared, metaOf, reporter } from './build-context.ts';
 
 export function buildFeatureView(
@@ -33,12 +34,15 @@ export function buildFeatureView(
     }
   });
 
-  const fields = buildFields(spec.schema, report, 'schema');
+  const fields = buildFields(spec.schema, report, 'schema', { expectations: true });
   const features: Field[] = [];
   for (const f of fields) {
     const key = keys.get(f.name);
     if (key === undefined) {
       features.push(f);
+    } else if (f.expectations !== undefined) {
+      const i = spec.schema.findIndex((s) => s.name === f.name);
+      report('invalid_expectation', `schema[${i}].expectations`, `${f.name} is a join key of entity ${key.entity}; expectations apply to features`);
     } else if (key.valueType !== f.dtype) {
       const i = spec.schema.findIndex((s) => s.name === f.name);
       report(
@@ -67,6 +71,9 @@ export function buildFeatureView(
     }
   }
 
+  const minRows = buildMinRows(spec.minRows, report);
+  const onViolation = buildOnViolation(spec.onViolation, report);
+
   return {
     name: spec.name,
     entities: [...entityNames],
@@ -75,6 +82,8 @@ export function buildFeatureView(
     source: spec.source,
     ttlSeconds,
     online: spec.online ?? true,
+    ...(minRows !== undefined && { minRows }),
+    ...(onViolation !== undefined && { onViolation }),
     ...metaOf(spec, ctx.now),
   };
 }

@@ -17,6 +17,7 @@ export type ValidationCode =
   | 'unreadable_source'
   | 'invalid_ttl'
   | 'invalid_dtype'
+  | 'invalid_expectation'
   | 'unknown_transformation';
 
 export interface ValidationIssue {

@@ -19,11 +19,30 @@ const DtypeSpec = z.custom<DtypeInput>(() => true);
 /** Checked by buildRegistry (code `invalid_ttl`). */
 const TtlSpec = z.custom<number | string>(() => true);
 
+/** Values are checked by buildRegistry (code `invalid_expectation`), typed for TypeScript autocompletion. */
+const loose = <T>() => z.custom<T>(() => true);
+
+/** Expectations on a feature view field; see FieldExpectations in field.ts. */
+export const ExpectationsSpec = z.strictObject({
+  /** Smallest allowed value, inclusive (numeric fields). */
+  min: loose<number>().optional(),
+  /** Largest allowed value, inclusive (numeric fields). */
+  max: loose<number>().optional(),
+  /** The only values a non-null value may take. */
+  allowedValues: loose<readonly (string | number | boolean)[]>().optional(),
+  /** Largest allowed share of nulls over a dataset, in [0, 1]. */
+  maxNullRate: loose<number>().optional(),
+  /** Never null. */
+  required: loose<boolean>().optional(),
+});
+export type ExpectationsSpec = z.output<typeof ExpectationsSpec>;
+
 export const FieldSpec = z.strictObject({
   name: z.string(),
   dtype: DtypeSpec,
   description: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
+  expectations: ExpectationsSpec.optional(),
 });
 export type FieldSpec = z.output<typeof FieldSpec>;
 
@@ -79,6 +98,10 @@ export const FeatureViewSpec = z.strictObject({
   source: z.string(),
   ttl: TtlSpec.optional(),
   online: z.boolean().optional(),
+  /** A dataset of the view must hold at least this many rows (checked by buildRegistry). */
+  minRows: loose<number>().optional(),
+  /** Ingestion of rows that break an expectation: reject the batch (default) or accept and count. */
+  onViolation: loose<'reject' | 'accept'>().optional(),
   ...meta,
 });
 export type FeatureViewSpec = z.output<typeof FeatureViewSpec>;

@@ -17,6 +17,13 @@ export const FeatureView = z.strictObject({
   /** Maximum age of a value, in seconds; 0 means unbounded. */
   ttlSeconds: z.number().int().nonnegative(),
   online: z.boolean(),
+  /** A dataset of this view (a validated window, a training set) must hold at least this many rows. */
+  minRows: z.number().int().positive().optional(),
+  /**
+   * What ingestion (push, write-to-online-store) does with rows that break a row-level
+   * expectation: `reject` the whole batch (the default, then not stored) or `accept` and count.
+   */
+  onViolation: z.enum(['reject', 'accept']).optional(),
   ...objectMeta,
 });
 export type FeatureView = z.output<typeof FeatureView>;

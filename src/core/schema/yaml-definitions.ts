@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type {
   DefinitionSpec,
   EntitySpec,
+  ExpectationsSpec,
   FeatureServiceSpec,
   FeatureViewSpec,
   FileSourceSpec,
@@ -25,17 +26,34 @@ const metaOf = (x: { description?: string; tags?: Record<string, string>; owner?
   ...(x.owner !== undefined && { owner: x.owner }),
 });
 
+const YamlExpectations = z.strictObject({
+  min: z.unknown().optional(),
+  max: z.unknown().optional(),
+  allowed_values: z.unknown().optional(),
+  max_null_rate: z.unknown().optional(),
+  required: z.unknown().optional(),
+});
+const expectationsOf = (e: z.output<typeof YamlExpectations>): ExpectationsSpec => ({
+  ...(e.min !== undefined && { min: e.min as number }),
+  ...(e.max !== undefined && { max: e.max as number }),
+  ...(e.allowed_values !== undefined && { allowedValues: e.allowed_values as (string | number | boolean)[] }),
+  ...(e.max_null_rate !== undefined && { maxNullRate: e.max_null_rate as number }),
+  ...(e.required !== undefined && { required: e.required as boolean }),
+});
+
 const YamlField = z.strictObject({
   name: z.string(),
   dtype: z.unknown(),
   description: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
+  expectations: YamlExpectations.optional(),
 });
 const fieldOf = (f: z.output<typeof YamlField>) => ({
   name: f.name,
   dtype: f.dtype as string,
   ...(f.description !== undefined && { description: f.description }),
   ...(f.tags !== undefined && { tags: f.tags }),
+  ...(f.expectations !== undefined && { expectations: expectationsOf(f.expectations) }),
 });
 
 export const YamlEntity = z
@@ -105,6 +123,8 @@ export const YamlFeatureView = z
     source: z.string(),
     ttl: z.unknown().optional(),
     online: z.boolean().optional(),
+    min_rows: z.unknown().optional(),
+    on_violation: z.unknown().optional(),
     ...meta,
   })
   .transform(
@@ -116,6 +136,8 @@ export const YamlFeatureView = z
       source: v.source,
       ...(v.ttl !== undefined && { ttl: v.ttl as string | number }),
       ...(v.online !== undefined && { online: v.online }),
+      ...(v.min_rows !== undefined && { minRows: v.min_rows as number }),
+      ...(v.on_violation !== undefined && { onViolation: v.on_violation as 'reject' | 'accept' }),
       ...metaOf(v),
     }),
   );
@@ -205,4 +227,8 @@ export const YAML_KEY_OF: Readonly<Record<string, string>> = {
   requestSource: 'request_source',
   writeToOnlineStore: 'write_to_online_store',
   joinKeyMap: 'join_key_map',
+  allowedValues: 'allowed_values',
+  maxNullRate: 'max_null_rate',
+  minRows: 'min_rows',
+  onViolation: 'on_violation',
 };
