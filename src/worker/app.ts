@@ -16,6 +16,7 @@ import { toFeastResponse } from '../serving/feast-response.ts';
 import { pushFrame } from '../serving/push-rows.ts';
 import type { OfflineWriter } from '../stores/offline/offline-writer.ts';
 import { arrowPush } from './routes/push.ts';
+import { registerCatalog } from './routes/catalog.ts';
 import { REGISTRY_LISTS, registrySummary, type RegistryListPath } from './routes/registry.ts';
 import { wireSchemas } from './wire-schemas.ts';
 
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps) {
   };
 
   app.get('/health', (c) => c.json({ status: 'ok', project: deps.project }));
+  registerCatalog(app, deps);
 
   app.openapi(
     createRoute({
