@@ -187,9 +187,9 @@ function stringOfColumn(c: Column, n: number, keep: Uint32Array | null): StringI
 }
 
 function scalarAt(c: Column, i: number): unknown {
+  if ('values' in c) return (c.values as ArrayLike<unknown>)[i];
   if (c.type === 'list') return null;
-  if (c.type === 'string' || c.type === 'binary') return c.data.subarray(c.offsets[i], c.offsets[i + 1]);
-  return (c.values as ArrayLike<unknown>)[i];
+  return c.data.subarray(c.offsets[i], c.offsets[i + 1]);
 }
 
 /** Row indexes of a list's elements, for the kept rows. */

@@ -18,6 +18,7 @@ import type { OfflineWriter } from '../stores/offline/offline-writer.ts';
 import { arrowPush } from './routes/push.ts';
 import { registerCatalog } from './routes/catalog.ts';
 import { REGISTRY_LISTS, registrySummary, type RegistryListPath } from './routes/registry.ts';
+import { statisticsHandler } from './routes/statistics.ts';
 import { wireSchemas } from './wire-schemas.ts';
 
 /** What the app needs; each runtime's composition root builds it. */
@@ -179,6 +180,7 @@ export function createApp(deps: AppDeps) {
     if (!ctx.ok) return fail(c, ctx.error);
     return c.json({ [c.req.param('list')]: ctx.value.registry.doc[key] });
   });
+  app.get('/registry/feature-views/:name/statistics', statisticsHandler(deps));
   app.get('/registry/:list/:name', async (c) => {
     const key = REGISTRY_LISTS[c.req.param('list') as RegistryListPath];
     if (!key) return fail(c, { code: 'not_found', message: `no registry list "${c.req.param('list')}"` });
