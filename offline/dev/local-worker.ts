@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { err, ok, type Result } from '../../src/core/errors.ts';
 import type { TransformationRef } from '../../src/core/schema/on-demand-feature-view.ts';
 import type { ProjectConfig } from '../../src/core/schema/project-config.ts';
+import { authConfigInput } from '../../src/core/auth/auth-config.ts';
 import { readRepoBindings, type DeclaredBindings } from './repo-wrangler-bindings.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -109,6 +110,8 @@ export function wranglerConfig(repoDir: string, config: ProjectConfig, bindings:
       LARDER_ONLINE_STORE: config.onlineStore.type === 'd1' ? 'd1' : 'kv',
       LARDER_REGISTRY_STORE: config.registry.type === 'kv' ? 'kv' : 'd1',
       ...(config.registry.type !== 'file' && { LARDER_REGISTRY_CACHE_SECONDS: String(config.registry.cacheTtlSeconds) }),
+      // larder.yaml's `auth` (no secrets in it) for the Worker, which never reads larder.yaml.
+      ...(config.auth !== undefined && { LARDER_AUTH: JSON.stringify(authConfigInput(config.auth)) }),
     },
     kv_namespaces: [{ binding: WORKER_KV, id: bindings.kv.localId }],
     d1_databases: [{ binding: WORKER_D1, database_name: bindings.d1.databaseName, database_id: bindings.d1.localId, migrations_dir: LARDER_MIGRATIONS_DIR }],

@@ -58,7 +58,7 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
       return r;
     },
   };
-  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, metadata, transforms: transforms.map, limits: options.limits });
+  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, metadata, transforms: transforms.map, limits: options.limits, auth: config.auth });
 
   const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;

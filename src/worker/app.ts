@@ -11,6 +11,7 @@ import type { OnDemandFn, ServingContext } from '../serving/context.ts';
 import { getOnlineFeatures } from '../serving/online-features.ts';
 import { writeViewFrame } from '../serving/write-rows.ts';
 import { errorResponse } from './error-handler.ts';
+import { authGuard, type AuthSetting } from './auth/auth-guard.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { toFeastResponse } from '../serving/feast-response.ts';
 import { pushFrame } from '../serving/push-rows.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   /** The historical store pushes with `to: offline | online_and_offline` append to; absent: those pushes are 501 `unsupported`. */
   readonly offline?: OfflineWriter;
   readonly limits?: Partial<Limits>;
+  /** Access control (larder.yaml `auth`, the Worker's LARDER_AUTH); absent: the API is open. */
+  readonly auth?: AuthSetting;
   /** epoch µs */
   readonly now?: () => number;
 }
@@ -76,6 +79,8 @@ export function createApp(deps: AppDeps) {
     maxSize: limits.maxBodyBytes,
     onError: (c) => fail(c, { code: 'payload_too_large', message: `request body exceeds ${limits.maxBodyBytes} bytes` }),
   });
+  // Default deny when auth is configured: runs before every other middleware and route.
+  if (deps.auth) app.use('*', authGuard({ auth: deps.auth, project: deps.project, metadata: deps.metadata, maxBodyBytes: limits.maxBodyBytes }));
   app.use('/get-online-features', limitBody, jsonBody);
   app.use('/push', limitBody, arrowPush({ context: () => context(), offline: deps.offline, maxWriteRows: limits.maxWriteRows, fail }), jsonBody);
   app.use('/write-to-online-store', limitBody, jsonBody);

@@ -15,6 +15,7 @@ import { createApp, type AppDeps } from './app.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { consumePushBatch, queueContext } from './queue.ts';
 import type { Limits } from './limits.ts';
+import { authFromEnv } from './auth/auth-env.ts';
 
 export interface Env {
   ONLINE_KV: KVNamespace;
@@ -27,6 +28,8 @@ export interface Env {
   LARDER_REGISTRY_STORE?: string;
   /** Seconds the registry is cached per isolate (default 10). */
   LARDER_REGISTRY_CACHE_SECONDS?: string;
+  /** Access control: larder.yaml's `auth` section as JSON (src/worker/auth/auth-env.ts); unset: the API is open. Holds no secrets. */
+  LARDER_AUTH?: string;
   /** The historical store for pushes with `to: offline | online_and_offline` (R2); absent: those pushes are 501. */
   OFFLINE?: R2Bucket;
   /** Dead-letter queue for invalid push messages (the queue consumer). */
@@ -60,7 +63,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
     // Metadata (statistics, watermarks, API keys) lives beside the registry.
     const metadata = env.LARDER_REGISTRY_STORE === 'kv' ? new KvMetadataStore(env.ONLINE_KV) : new D1MetadataStore(env.DB);
     const offline = env.OFFLINE ? new R2OfflineWriter(env.OFFLINE) : undefined;
-    const deps: AppDeps = { project, kernel: () => loadKernel(kernelModule), registry, online, metadata, transforms, offline, limits: options.limits };
+    const deps: AppDeps = { project, kernel: () => loadKernel(kernelModule), registry, online, metadata, transforms, offline, limits: options.limits, auth: authFromEnv(env.LARDER_AUTH) };
     const app = createApp(deps);
     cached = { env, app, deps };
     return app;

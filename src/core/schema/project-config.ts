@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthConfig } from '../auth/auth-config.ts';
 
 /**
  * larder.yaml, the project config. Keys mirror Feast's feature_store.yaml; every key but
@@ -58,12 +59,14 @@ export const ProjectConfig = z
     registry: RegistryConfig.prefault(DEFAULT_REGISTRY_PATH),
     online_store: OnlineStoreConfig.default({ type: 'sqlite', path: DEFAULT_ONLINE_DB_PATH }),
     offline_store: OfflineStoreConfig.default({ type: 'file', path: DEFAULT_OFFLINE_PATH }),
+    auth: AuthConfig.optional(),
   })
   .transform((c) => ({
     project: c.project,
     registry: c.registry,
     onlineStore: c.online_store,
     offlineStore: c.offline_store,
+    ...(c.auth !== undefined && { auth: c.auth }),
   }));
 export type ProjectConfig = z.output<typeof ProjectConfig>;
 export type ProjectConfigInput = z.input<typeof ProjectConfig>;
