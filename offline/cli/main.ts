@@ -13,6 +13,7 @@ import { quickstart, QUICKSTART_HELP } from './quickstart.ts';
 import { registryDump, REGISTRY_DUMP_HELP } from './registry-dump.ts';
 import { registrySchema, REGISTRY_SCHEMA_HELP } from './registry-schema.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
+import { VALIDATE_HELP, validateCommand } from './validate.ts';
 import { STATS_HELP, statsCommand } from './stats.ts';
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -28,6 +29,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   materialize: { run: materializeCommand, help: MATERIALIZE_HELP },
   'materialize-incremental': { run: materializeIncrementalCommand, help: MATERIALIZE_INCREMENTAL_HELP },
   historical: { run: historicalCommand, help: HISTORICAL_HELP },
+  validate: { run: validateCommand, help: VALIDATE_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
   migrate: { run: migrateCommand, help: MIGRATE_HELP },
   dev: { run: devCommand, help: DEV_HELP },

@@ -99,8 +99,10 @@ export function formatRate(r: number): string {
 export function formatReport(report: ExpectationReport): string[] {
   if (report.violations.length === 0)
     return [`${report.view}: ${plural(report.checked, 'expectation')} passed over ${plural(report.rows, 'row')}.`];
+  // Values that do not fit their dtype are listed, but are not one of the declared expectations.
+  const failed = report.violations.filter((v) => v.expectation !== 'dtype').length;
   return [
-    `${report.view}: ${plural(report.violations.length, 'expectation')} of ${report.checked} failed over ${plural(report.rows, 'row')}` +
+    `${report.view}: ${plural(failed, 'expectation')} of ${report.checked} failed over ${plural(report.rows, 'row')}` +
       (report.offendingRows > 0 ? ` (${plural(report.offendingRows, 'row')} ${report.offendingRows === 1 ? 'breaks' : 'break'} a row-level expectation):` : ':'),
     ...report.violations.map((v) => `  ${formatViolation(v)}`),
   ];
