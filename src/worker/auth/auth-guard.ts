@@ -111,9 +111,12 @@ export function authGuard(deps: AuthGuardDeps): MiddlewareHandler {
 async function pushTarget(c: Context): Promise<'online' | 'offline' | 'online_and_offline' | null> {
   const valid = (v: unknown) => (v === undefined ? 'online' : v === 'online' || v === 'offline' || v === 'online_and_offline' ? v : null);
   if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) return valid(c.req.query('to'));
+  const bytes = await c.req.arrayBuffer();
+  // The body is read: hand the route a fresh request with the same bytes.
+  c.req.raw = new Request(c.req.raw, { body: bytes });
   let body: unknown;
   try {
-    body = await c.req.json();
+    body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return 'online';
   }
