@@ -12,6 +12,7 @@ import type { Limits } from '../../src/worker/limits.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
 import { openRepoStores } from '../stores/open-online-store.ts';
 import { RepoTransforms } from './repo-transforms.ts';
+import { folderOfflineWriter } from '../ingest/folder-offline-store.ts';
 
 export interface ServeOptions {
   readonly repoDir: string;
@@ -58,7 +59,7 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
       return r;
     },
   };
-  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, metadata, transforms: transforms.map, limits: options.limits, auth: config.auth });
+  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, metadata, transforms: transforms.map, limits: options.limits, auth: config.auth, offline: folderOfflineWriter(options.repoDir) });
 
   const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;

@@ -15,8 +15,8 @@ const worker = createWorker({ transforms: Object.fromEntries(fixtureTransforms) 
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
 const e: Env = { ...baseEnv, LARDER_PROJECT: PROJECT, LARDER_ONLINE_STORE: 'kv' };
 
-function post(path: string, body: BodyInit, type = 'application/json', envOver: Partial<Env> = {}) {
-  return worker.fetch!(new Request(`http://larder.test${path}`, { method: 'POST', headers: { 'content-type': type }, body }) as never, { ...e, ...envOver }, ctx) as Promise<Response>;
+function post(path: string, body: BodyInit | Uint8Array, type = 'application/json', envOver: Partial<Env> = {}) {
+  return worker.fetch!(new Request(`http://larder.test${path}`, { method: 'POST', headers: { 'content-type': type }, body: body as BodyInit }) as never, { ...e, ...envOver }, ctx) as Promise<Response>;
 }
 const push = (body: unknown, envOver: Partial<Env> = {}) => post('/push', JSON.stringify(body), 'application/json', envOver);
 
