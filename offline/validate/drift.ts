@@ -136,8 +136,9 @@ export async function computeDrift(req: DriftRequest): Promise<Result<DriftRepor
         const sd = s.sides[w];
         const m = sel[w];
         if (s.kind === 'numeric') {
-          const values = new Float64Array(b.numRows);
-          const valid = new Uint8Array(b.numRows);
+          // Only the baseline feeds the quantile sketch; the current window needs counts and sums.
+          const values = w === 0 ? new Float64Array(b.numRows) : null;
+          const valid = w === 0 ? new Uint8Array(b.numRows) : null;
           for (let i = 0; i < b.numRows; i++) {
             if (!selected(m, i)) continue;
             sd.rows++;
@@ -146,15 +147,17 @@ export async function computeDrift(req: DriftRequest): Promise<Result<DriftRepor
               sd.nulls++;
               continue;
             }
-            values[i] = v;
-            valid[i] = 1;
+            if (values !== null) {
+              values[i] = v;
+              valid![i] = 1;
+            }
             if (Number.isFinite(v)) {
               sd.sum += v;
               sd.finite++;
             }
           }
-          if (w === 0) {
-            const st = numericStats(k, values, valid);
+          if (values !== null) {
+            const st = numericStats(k, values, valid!);
             if (!st.ok) return st;
             const merged = s.numeric === null ? st : mergeNumericStats(k, s.numeric, st.value);
             if (!merged.ok) return merged;
