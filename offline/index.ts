@@ -46,3 +46,5 @@ export { fileStatistics, type FileStatisticsOptions, type FileStatisticsResult }
 export { viewStatistics, type ViewStatisticsOptions } from './stats/view-statistics.ts';
 export { toTfdvStatistics, type TfdvStatisticsList } from '../src/core/statistics/tfdv.ts';
 export { ViewStatisticsSchema, type ViewStatistics, type FeatureStatistics } from '../src/core/schema/statistics.ts';
+export { openLocalR2, pullPushedObjects, DEFAULT_OFFLINE_BUCKET } from './ingest/local-r2.ts';
+export type { LocalR2, LocalR2Options } from './ingest/local-r2.ts';

@@ -115,3 +115,28 @@ describe('Node SDK push', () => {
     expect(!unknown.ok && unknown.error.code).toBe('unknown_feature_view');
   });
 });
+
+describe('pushed rows in (local) R2', () => {
+  it('the SDK pushes into the local R2 state; pulled into the repo, historical retrieval sees them', async () => {
+    const { openLocalR2, pullPushedObjects } = await import('../../../offline/ingest/local-r2.ts');
+    const r2 = await openLocalR2(repo);
+    if (!r2.ok) throw new Error(r2.error.message);
+    try {
+      const at = PUSH_MS + 5 * HOUR_MS;
+      const r = await push(repo, 'driver_stats_push_source', [{ driver_id: 1001, event_timestamp: iso(at), conv_rate: 0.5, acc_rate: 0.5, avg_daily_trips: 31337 }], { to: 'offline', offline: r2.value.writer });
+      expect(r.ok).toBe(true);
+      const key = r.ok ? r.value.offlineKey! : '';
+      expect((await r2.value.writer.list('data/_pushed/')).ok).toBe(true);
+      // Only in R2 so far: the folder does not have it.
+      expect(await listPushed()).not.toContain(key.slice('data/_pushed/'.length));
+      expect((await historical([1001], at)).trips).not.toEqual([31337n]);
+      const pulled = await pullPushedObjects(r2.value.writer, repo);
+      expect(pulled.ok && pulled.value.copied).toBe(1);
+      expect((await historical([1001], at)).trips).toEqual([31337n]);
+      const again = await pullPushedObjects(r2.value.writer, repo);
+      expect(again.ok && again.value).toEqual({ copied: 0, unchanged: 1 });
+    } finally {
+      await r2.value.close();
+    }
+  });
+});
