@@ -46,5 +46,11 @@ export { fileStatistics, type FileStatisticsOptions, type FileStatisticsResult }
 export { viewStatistics, type ViewStatisticsOptions } from './stats/view-statistics.ts';
 export { toTfdvStatistics, type TfdvStatisticsList } from '../src/core/statistics/tfdv.ts';
 export { ViewStatisticsSchema, type ViewStatistics, type FeatureStatistics } from '../src/core/schema/statistics.ts';
+export { openIngest, push, writeToOnlineStore } from './ingest/ingest.ts';
+export type { IngestOptions, IngestSession } from './ingest/ingest.ts';
+export type { IngestRow, IngestRows } from './ingest/rows-frame.ts';
+export { folderOfflineWriter } from './ingest/folder-offline-store.ts';
+export type { OfflineWriter } from '../src/stores/offline/offline-writer.ts';
+export type { PushSummary, PushTarget } from '../src/serving/push-rows.ts';
 export { openLocalR2, pullPushedObjects, DEFAULT_OFFLINE_BUCKET } from './ingest/local-r2.ts';
 export type { LocalR2, LocalR2Options } from './ingest/local-r2.ts';
