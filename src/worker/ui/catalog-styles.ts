@@ -72,7 +72,7 @@ code, .mono { font-family: var(--mono); font-size: .92em; }
 .item:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
 .item[aria-current="true"] { border-color: var(--accent); box-shadow: 0 0 0 2px color-mix(in srgb, var(--accent) 30%, transparent); }
 .item .row1 { display: flex; align-items: center; gap: 8px; min-width: 0; }
-.item .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
+.item .name { font-weight: 600; overflow-wrap: break-word; min-width: 0; }
 .item .name .parent { color: var(--muted); font-weight: 400; }
 .item .dtype { margin-left: auto; flex: none; }
 .item .desc { color: var(--muted); font-size: 13px; margin-top: 3px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
@@ -97,7 +97,7 @@ mark { background: var(--mark); color: inherit; border-radius: 3px; padding: 0 1
 }
 button.chip:hover, a.chip:hover { border-color: var(--accent); }
 .chip .k { color: var(--muted); }
-.fresh { display: inline-flex; align-items: center; gap: 6px; font-size: 12px; color: var(--muted); }
+.fresh { display: inline-flex; align-items: center; flex-wrap: wrap; gap: 2px 6px; font-size: 12px; color: var(--muted); }
 .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--muted); flex: none; }
 .dot.ok { background: var(--ok); } .dot.stale { background: var(--warn); } .dot.never { background: var(--line); border: 1px solid var(--muted); }
 
@@ -123,17 +123,22 @@ button.chip:hover, a.chip:hover { border-color: var(--accent); }
 .banner.error { border-color: color-mix(in srgb, var(--bad) 45%, var(--line)); }
 
 .lineage { display: flex; align-items: stretch; gap: 6px; overflow-x: auto; padding: 4px 2px 8px; }
-.lin-col { display: flex; flex-direction: column; gap: 6px; justify-content: center; min-width: 0; }
+.lin-col { display: flex; flex-direction: column; gap: 6px; justify-content: center; flex: 0 1 auto; }
 .lin-arrow { align-self: center; color: var(--muted); font-size: 18px; flex: none; padding: 0 2px; }
 .node {
   display: flex; flex-direction: column; gap: 2px; text-decoration: none; border: 1px solid var(--line);
-  border-left: 4px solid var(--k); border-radius: 8px; padding: 6px 10px; background: var(--panel); flex: none;
+  border-left: 4px solid var(--k); border-radius: 8px; padding: 6px 10px; background: var(--panel); max-width: 220px;
 }
 .node:hover { border-color: var(--k); }
 .node .nk { font-size: 10px; text-transform: uppercase; letter-spacing: .05em; color: var(--k); font-weight: 650; }
-.node .nn { font-weight: 600; font-size: 13px; white-space: nowrap; }
+.node .nn { font-weight: 600; font-size: 13px; overflow-wrap: break-word; }
 .node.here { background: color-mix(in srgb, var(--k) 10%, var(--panel)); }
 .node .nx { font-size: 11px; color: var(--muted); overflow-wrap: anywhere; }
+/* Set by the client when the stages do not fit side by side: stages top to bottom. */
+.lineage.vertical { flex-direction: column; align-items: stretch; overflow-x: visible; }
+.lineage.vertical .lin-col { flex-direction: row; flex-wrap: wrap; justify-content: flex-start; }
+.lineage.vertical .lin-arrow { transform: rotate(90deg); align-self: flex-start; margin-left: 18px; }
+.lineage.vertical .node { max-width: 100%; }
 
 .stats-meta { color: var(--muted); font-size: 13px; margin: -4px 0 12px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(108px, 1fr)); gap: 8px; }
@@ -176,11 +181,6 @@ table.fields td:first-child { white-space: nowrap; }
   .layout:not(.has-detail) .detail { display: none; }
   .detail { position: static; max-height: none; padding: 16px; }
   .back { display: inline-block; }
-  .lineage { flex-direction: column; align-items: stretch; }
-  .lin-arrow { transform: rotate(90deg); }
-  .node { max-width: none; }
-  .node .nn { white-space: normal; overflow-wrap: anywhere; }
-  .item .name { white-space: normal; overflow-wrap: anywhere; }
   table.fields { min-width: 460px; }
   .facts { grid-template-columns: minmax(0, 1fr); gap: 2px; }
   .facts dd { margin-bottom: 8px; }

@@ -10,7 +10,7 @@ function link(kind, name, parent, label) {
 function facts(rows) {
   const dl = h('dl', { class: 'facts' });
   for (const [k, v] of rows) {
-    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.every((x) => x === null || x === undefined))) continue;
     dl.appendChild(h('dt', null, k));
     dl.appendChild(h('dd', null, v));
   }
@@ -83,7 +83,7 @@ function lineageView(it) {
     const c = h('div', { class: 'lin-col' });
     if (col.length === 0) c.appendChild(h('span', { class: 'muted' }, 'no consumers'));
     for (const n of col) {
-      const kids = [h('span', { class: 'nk' }, n.kind === 'source' && n.obj ? n.obj.type + ' source' : KIND_LABEL[n.kind]), h('span', { class: 'nn' }, n.name)];
+      const kids = [h('span', { class: 'nk' }, n.kind === 'source' && n.obj ? n.obj.type + ' source' : KIND_LABEL[n.kind]), h('span', { class: 'nn' }, breakable(n.name))];
       if (n.note) kids.push(h('span', { class: 'nx' }, n.note));
       if (n.missing) kids.push(h('span', { class: 'nx error' }, 'not in the registry'));
       c.appendChild(n.missing ? h('span', { class: 'node k-' + n.kind }, kids) : h('a', { class: 'node k-' + n.kind + (n.here ? ' here' : ''), href: '#/' + nodeKey(n), 'data-kind': n.kind, 'data-name': n.name }, kids));

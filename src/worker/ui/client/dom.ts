@@ -94,6 +94,21 @@ function fmtTime(iso) {
   return new Date(t).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '').replace(/\.\d+$/, '') + ' UTC';
 }
 
+/** Text with line-break opportunities after '_', ':', '.', '/' and '@' (names are long snake_case words). */
+function breakable(text) {
+  const out = [];
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if ((c === '_' || c === ':' || c === '.' || c === '/' || c === '@') && i + 1 < text.length) {
+      out.push(text.slice(at, i + 1), h('wbr'));
+      at = i + 1;
+    }
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
 /** Text with the first occurrence of each needle wrapped in <mark>. */
 function highlight(text, needles) {
   const lower = text.toLowerCase();
@@ -103,17 +118,17 @@ function highlight(text, needles) {
     const i = lower.indexOf(n);
     if (i >= 0) marks.push([i, i + n.length]);
   }
-  if (marks.length === 0) return [text];
+  if (marks.length === 0) return breakable(text);
   marks.sort((a, b) => a[0] - b[0]);
   const out = [];
   let at = 0;
   for (const [a, b] of marks) {
     if (a < at) continue;
-    if (a > at) out.push(text.slice(at, a));
-    out.push(h('mark', null, text.slice(a, b)));
+    if (a > at) out.push(breakable(text.slice(at, a)));
+    out.push(h('mark', null, breakable(text.slice(a, b))));
     at = b;
   }
-  if (at < text.length) out.push(text.slice(at));
+  if (at < text.length) out.push(breakable(text.slice(at)));
   return out;
 }
 

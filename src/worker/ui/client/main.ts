@@ -93,7 +93,7 @@ function renderKinds(counts, total) {
 }
 
 function resultItem(it, needles) {
-  const row1 = [badge(it.kind), h('span', { class: 'name' }, it.parent ? [h('span', { class: 'parent' }, highlight(it.parent + ':', needles)), highlight(it.name, needles)] : highlight(it.name, needles))];
+  const row1 = [badge(it.kind), h('span', { class: 'name', title: it.title }, it.parent ? [h('span', { class: 'parent' }, highlight(it.parent + ':', needles)), highlight(it.name, needles)] : highlight(it.name, needles))];
   if (it.dtype && (it.kind === 'feature' || it.kind === 'entity')) row1.push(h('span', { class: 'type dtype' }, it.dtype));
   const meta = [];
   if (it.owner) meta.push(h('span', { class: 'chip', title: 'owner' }, it.owner));
@@ -144,8 +144,17 @@ function renderDetail() {
   document.title = it.title + ' · larder catalog';
   panel.appendChild(h('button', { type: 'button', class: 'back', onclick: () => { location.hash = '#/'; } }, '← Results'));
   append(panel, h('article', { 'data-key': it.key, 'data-kind': it.kind }, DETAIL[it.kind](it)));
+  fitLineage();
   panel.scrollTop = 0;
   if (window.matchMedia('(max-width: 820px)').matches) window.scrollTo(0, 0);
+}
+
+/** Lineage stages side by side when they fit, else top to bottom. */
+function fitLineage() {
+  for (const el of document.querySelectorAll('#detail .lineage')) {
+    el.classList.remove('vertical');
+    if (el.scrollWidth > el.clientWidth + 1) el.classList.add('vertical');
+  }
 }
 
 function route() {
@@ -188,6 +197,12 @@ function start() {
     if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); input.select(); }
   });
   window.addEventListener('hashchange', route);
+  let pending = false;
+  window.addEventListener('resize', () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; fitLineage(); });
+  });
   load();
 }
 
