@@ -26,7 +26,7 @@ let e: Env;
 async function call(req: Request, over?: Env): Promise<{ status: number; code: string | undefined; message: string | undefined; headers: Headers }> {
   const res = (await worker.fetch!(req as never, over ?? e, ctx)) as Response;
   const text = await res.text();
-  bodies.push(text, JSON.stringify([...res.headers]));
+  bodies.push(text, JSON.stringify(Object.fromEntries(res.headers as unknown as Iterable<[string, string]>)));
   const body = text.startsWith('{"error"') ? (JSON.parse(text) as { error: { code: string; message: string } }).error : undefined;
   return { status: res.status, code: body?.code, message: body?.message, headers: res.headers };
 }

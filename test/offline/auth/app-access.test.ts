@@ -37,7 +37,7 @@ function app(auth: AuthSetting | undefined, project = PROJECT) {
   return async (req: Request) => {
     const res = await a.fetch(req);
     const text = await res.text();
-    seen.push(text, JSON.stringify([...res.headers]));
+    seen.push(text, JSON.stringify(Object.fromEntries(res.headers as unknown as Iterable<[string, string]>)));
     return { status: res.status, text, body: text.startsWith('{') ? (JSON.parse(text) as { error?: { code: string; message: string } }) : null, headers: res.headers };
   };
 }
