@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps) {
   // Default deny when auth is configured: runs before every other middleware and route.
   if (deps.auth) app.use('*', authGuard({ auth: deps.auth, project: deps.project, metadata: deps.metadata, maxBodyBytes: limits.maxBodyBytes }));
   app.use('/get-online-features', limitBody, jsonBody);
-  app.use('/push', limitBody, arrowPush({ context: () => context(), offline: deps.offline, maxWriteRows: limits.maxWriteRows, fail }), jsonBody);
+  app.use('/push', limitBody, arrowPush({ context: () => context(), offline: deps.offline, limits, fail }), jsonBody);
   app.use('/write-to-online-store', limitBody, jsonBody);
 
   async function context(): Promise<Result<ServingContext>> {

@@ -162,6 +162,13 @@ describe('POST /push (Arrow IPC stream)', () => {
     expect(await online([5301])).toEqual({ conv: [null], trips: [null] });
   });
 
+  it('the JSON limits hold for Arrow bodies (a 70 000-character string is 413 limit_exceeded)', async () => {
+    const table = tableFromArrays({ driver_id: [5501], event_timestamp: [T1], conv_rate: [0.1], acc_rate: [0.1], avg_daily_trips: [1], note: ['x'.repeat(70_000)] });
+    const res = await post('/push?push_source_name=driver_push', tableToIPC(table, 'stream'), ARROW);
+    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([413, 'limit_exceeded']);
+    expect(await online([5501])).toEqual({ conv: [null], trips: [null] });
+  });
+
   it('needs push_source_name and a known target', async () => {
     const body = arrowBody([5401n], T1, [0.5]);
     expect((await post('/push?to=online', body, ARROW)).status).toBe(400);

@@ -9,11 +9,13 @@ import type { ServingContext } from '../../serving/context.ts';
 import { frameRows } from '../../serving/write-rows.ts';
 import { PUSH_TARGETS, pushFrame, type PushTarget } from '../../serving/push-rows.ts';
 import type { OfflineWriter } from '../../stores/offline/offline-writer.ts';
+import type { Limits } from '../limits.ts';
+import { wireSchemas } from '../wire-schemas.ts';
 
 export interface PushRouteDeps {
   readonly context: () => Promise<Result<ServingContext>>;
   readonly offline?: OfflineWriter;
-  readonly maxWriteRows: number;
+  readonly limits: Limits;
   readonly fail: (c: Context, e: FsError) => Response;
 }
 
@@ -26,6 +28,7 @@ export const isArrowStream = (contentType: string | undefined): boolean =>
  * (required), `to` (online | offline | online_and_offline, default online).
  */
 export function arrowPush(deps: PushRouteDeps): MiddlewareHandler {
+  const { PushRequest } = wireSchemas(deps.limits);
   return async (c, next) => {
     if (c.req.method !== 'POST' || !isArrowStream(c.req.header('content-type'))) return next();
     const name = c.req.query('push_source_name');
@@ -37,8 +40,18 @@ export function arrowPush(deps: PushRouteDeps): MiddlewareHandler {
     if (!frame.ok) return deps.fail(c, frame.error);
     const rows = frameRows(frame.value);
     if (!rows.ok) return deps.fail(c, rows.error);
-    if (rows.value > deps.maxWriteRows)
-      return deps.fail(c, { code: 'limit_exceeded', message: `at most ${deps.maxWriteRows} rows per push, got ${rows.value}` });
+    if (rows.value > deps.limits.maxWriteRows)
+      return deps.fail(c, { code: 'limit_exceeded', message: `at most ${deps.limits.maxWriteRows} rows per push, got ${rows.value}` });
+    // The JSON body's limits (columns, string and list lengths) hold for Arrow bodies too.
+    const checked = PushRequest.safeParse({ push_source_name: name, df: frame.value, to });
+    if (!checked.success) {
+      const tooBig = JSON.stringify(checked.error.issues).includes('"too_big"');
+      return deps.fail(c, {
+        code: tooBig ? 'limit_exceeded' : 'invalid_request',
+        message: tooBig ? 'the Arrow body exceeds a configured limit' : 'the Arrow body does not match the push schema',
+        details: checked.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+      });
+    }
     const ctx = await deps.context();
     if (!ctx.ok) return deps.fail(c, ctx.error);
     const r = await pushFrame(ctx.value, name, frame.value, { to, offline: deps.offline });
