@@ -4,6 +4,7 @@ import { microsToRfc3339, nowMicros, parseTimestamp } from '../../src/core/time.
 import type { ServingContext } from '../../src/serving/context.ts';
 import { materialize, UNBOUNDED_START, type MaterializeMode, type ViewOutcome } from '../materialize/materialize.ts';
 import type { ViewProgress } from '../materialize/materialize-view.ts';
+import { remoteSink, type RemoteTarget } from '../materialize/remote-sink.ts';
 import { watermarkPath } from '../materialize/watermarks.ts';
 import { closeParquetWorkers } from '../parquet/index.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
@@ -11,15 +12,19 @@ import { loadConfig } from '../repo/load-config.ts';
 import { openRepoStores } from '../stores/open-online-store.ts';
 import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, printIssues, resolveRepo, UsageError } from './cli-io.ts';
 
-export const MATERIALIZE_HELP = `larder materialize START END [--views a,b] [--repo DIR]
+export const MATERIALIZE_HELP = `larder materialize START END [--views a,b] [--remote URL [--token T]] [--repo DIR]
   Load the latest row per entity key with START <= event time <= END (ISO 8601, naive = UTC,
   or "now") of each online feature view into the online store larder.yaml names. Reads
-  sources batch by batch in bounded memory; a stored value is never replaced by an older one.`;
+  sources batch by batch in bounded memory; a stored value is never replaced by an older one.
+  --remote URL writes into a deployed larder Worker (or larder serve) instead, through its
+  POST /write-to-online-store in chunks of at most 400 rows and 1 MiB; --token T (or the
+  LARDER_TOKEN environment variable) is sent as "Authorization: Bearer T".`;
 
-export const MATERIALIZE_INCREMENTAL_HELP = `larder materialize-incremental END [--views a,b] [--lookback DUR] [--repo DIR]
+export const MATERIALIZE_INCREMENTAL_HELP = `larder materialize-incremental END [--views a,b] [--lookback DUR] [--remote URL [--token T]] [--repo DIR]
   The same from each view's watermark (data/materialization.json) to END; a view's first run
   starts at END - ttl (ttl 0: from the beginning). --lookback (e.g. 2h) re-reads that much
-  before the watermark for late-arriving rows. Watermarks move only after the rows are written.`;
+  before the watermark for late-arriving rows. Watermarks move only after the rows are written,
+  and are kept per target store (a --remote URL is a store of its own).`;
 
 /** START / END: ISO 8601 or `now`, as epoch µs. */
 export function parseTimeArg(name: string, text: string, now: number): bigint {
@@ -52,20 +57,34 @@ export function formatOutcome(o: ViewOutcome): string {
   );
 }
 
-/** A progress line on a terminal (stderr), redrawn at most 10 times a second. */
-function progressLine(): { update(p: ViewProgress): void; clear(): void } {
+/** A progress bar on a terminal (stderr), redrawn at most 10 times a second; nothing when stderr is not a TTY. */
+function progressBar(): { update(p: ViewProgress): void; clear(): void } {
   const tty = process.stderr.isTTY === true;
   let last = 0;
   let shown = false;
+  let view = '';
+  let t0 = 0;
   return {
     update(p) {
       if (!tty) return;
       const t = performance.now();
+      if (p.view !== view) {
+        view = p.view;
+        t0 = t;
+      }
       if (t - last < 100) return;
       last = t;
       const { origin } = p;
-      const part = origin.parts === null ? `batch ${origin.part + 1}` : `row group ${origin.part + 1}/${origin.parts}`;
-      process.stderr.write(`\r\x1b[K${p.view}: ${origin.file} (file ${origin.fileIndex + 1}/${origin.files}, ${part}) ${p.rowsRead.toLocaleString('en-US')} rows`);
+      // Files count equally; inside a file, row groups (Parquet) or nothing known (Arrow, CSV: the file's start).
+      const inFile = origin.parts === null ? 0 : (origin.part + 1) / Math.max(1, origin.parts);
+      const done = Math.min(1, (origin.fileIndex + inFile) / Math.max(1, origin.files));
+      const width = 24;
+      const filled = Math.round(done * width);
+      const rate = t > t0 ? Math.round(p.rowsRead / ((t - t0) / 1000)) : 0;
+      const where = origin.parts === null ? `file ${origin.fileIndex + 1}/${origin.files}` : `file ${origin.fileIndex + 1}/${origin.files}, row group ${origin.part + 1}/${origin.parts}`;
+      const cols = process.stderr.columns ?? 100;
+      const line = `${p.view} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)}% ${p.rowsRead.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s (${where})`;
+      process.stderr.write(`\r\x1b[K${line.slice(0, Math.max(20, cols - 1))}`);
       shown = true;
     },
     clear() {
@@ -75,7 +94,24 @@ function progressLine(): { update(p: ViewProgress): void; clear(): void } {
   };
 }
 
-async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, views: string[] | undefined): Promise<number> {
+/** `--remote URL [--token T]`: the target, checked; null without --remote. */
+function remoteOption(values: { remote?: string; token?: string }): RemoteTarget | null {
+  if (values.remote === undefined) {
+    if (values.token !== undefined) throw new UsageError('--token goes with --remote URL');
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(values.remote);
+  } catch {
+    throw new UsageError(`--remote ${JSON.stringify(values.remote)} is not a URL (e.g. https://features.example.workers.dev)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--remote takes an http(s) URL, not ${url.protocol}`);
+  const token = values.token ?? process.env.LARDER_TOKEN;
+  return { url: url.toString().replace(/\/+$/, ''), ...(token ? { token } : {}) };
+}
+
+async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, views: string[] | undefined, remote: RemoteTarget | null): Promise<number> {
   const dir = resolveRepo(io, repo);
   const loaded = await loadConfig(dir);
   if ('issues' in loaded) {
@@ -83,9 +119,11 @@ async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, v
     return EXIT_USER;
   }
   const { config } = loaded;
-  const stores = await openRepoStores(dir, config);
+  // With --remote only the registry is opened locally (the Worker writes its own store).
+  const stores = await openRepoStores(dir, config, { online: remote === null });
   if (!stores.ok) return printError(io, stores.error);
-  const progress = progressLine();
+  const target = remote === null ? stores.value.onlineWhere : `remote ${remote.url}`;
+  const progress = progressBar();
   try {
     const reg = await stores.value.registry.read(config.project);
     if (!reg.ok) return printError(io, reg.error);
@@ -104,7 +142,8 @@ async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, v
       repoDir: dir,
       mode,
       ...(views && { views }),
-      watermarks: { path: watermarkPath(dir, config), store: stores.value.onlineWhere },
+      ...(remote && { write: remoteSink(ctx.kernel, ctx.registry, remote) }),
+      watermarks: { path: watermarkPath(dir, config), store: target },
       onProgress: (p) => progress.update(p),
       onView: (o) => {
         progress.clear();
@@ -114,7 +153,7 @@ async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, v
     });
     progress.clear();
     if (!r.ok) return printError(io, r.error);
-    io.out(count === 0 ? `No online feature views in ${config.project}.` : `Materialized ${plural(count, 'view')} into ${stores.value.onlineWhere}.`);
+    io.out(count === 0 ? `No online feature views in ${config.project}.` : `Materialized ${plural(count, 'view')} into ${target}.`);
     return EXIT_OK;
   } finally {
     progress.clear();
@@ -124,7 +163,7 @@ async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, v
 }
 
 export async function materializeCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { repo: { type: 'string' }, views: { type: 'string' } }, true);
+  const { values, positionals } = parseCommandArgs(args, { repo: { type: 'string' }, views: { type: 'string' }, remote: { type: 'string' }, token: { type: 'string' } }, true);
   if (values.help) {
     io.out(MATERIALIZE_HELP);
     return EXIT_OK;
@@ -134,11 +173,15 @@ export async function materializeCommand(args: readonly string[], io: CliIo): Pr
   const start = parseTimeArg('START', positionals[0], now);
   const end = parseTimeArg('END', positionals[1], now);
   if (start > end) throw new UsageError(`START ${positionals[0]} is after END ${positionals[1]}`);
-  return run(io, values.repo, { kind: 'range', start, end }, parseViews(values.views));
+  return run(io, values.repo, { kind: 'range', start, end }, parseViews(values.views), remoteOption(values));
 }
 
 export async function materializeIncrementalCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { repo: { type: 'string' }, views: { type: 'string' }, lookback: { type: 'string' } }, true);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { repo: { type: 'string' }, views: { type: 'string' }, lookback: { type: 'string' }, remote: { type: 'string' }, token: { type: 'string' } },
+    true,
+  );
   if (values.help) {
     io.out(MATERIALIZE_INCREMENTAL_HELP);
     return EXIT_OK;
@@ -151,5 +194,5 @@ export async function materializeIncrementalCommand(args: readonly string[], io:
     if (s === null) throw new UsageError(`--lookback ${JSON.stringify(values.lookback)} is not a duration (e.g. 30m, 2h, 1d, or seconds)`);
     lookback = BigInt(s) * 1_000_000n;
   }
-  return run(io, values.repo, { kind: 'incremental', end, lookback }, parseViews(values.views));
+  return run(io, values.repo, { kind: 'incremental', end, lookback }, parseViews(values.views), remoteOption(values));
 }

@@ -4,7 +4,7 @@ import { microsToRfc3339, parseTimestamp } from '../../src/core/time.ts';
 import { NULL_TS, type LatestWindow } from '../../src/kernel/pit-join.ts';
 import type { ServingContext } from '../../src/serving/context.ts';
 import { viewTable } from '../../src/serving/view-table.ts';
-import { materializeView, type ViewProgress, type ViewSummary } from './materialize-view.ts';
+import { materializeView, type RowSink, type ViewProgress, type ViewSummary } from './materialize-view.ts';
 import { planView } from './view-plan.ts';
 import { readWatermarks, writeWatermarks, type WatermarkFile } from './watermarks.ts';
 
@@ -29,6 +29,8 @@ export interface MaterializeRequest {
   readonly maxCandidates?: number;
   readonly maxHeldBytes?: number;
   readonly writeChunk?: number;
+  /** Where rows go (default: ctx.online, refreshing precomputed services); e.g. remoteSink for --remote. */
+  readonly write?: RowSink;
   readonly onProgress?: (p: ViewProgress) => void;
   /** Called as each view finishes (after its watermark moved). */
   readonly onView?: (outcome: ViewOutcome) => void;
@@ -91,6 +93,7 @@ export async function materialize(req: MaterializeRequest): Promise<Result<ViewO
       ...(req.maxCandidates !== undefined && { maxCandidates: req.maxCandidates }),
       ...(req.maxHeldBytes !== undefined && { maxHeldBytes: req.maxHeldBytes }),
       ...(req.writeChunk !== undefined && { writeChunk: req.writeChunk }),
+      ...(req.write && { write: req.write }),
       ...(req.onProgress && { onProgress: req.onProgress }),
     });
     if (!done.ok) return done;
