@@ -2,14 +2,17 @@ import { resolve } from 'node:path';
 import { getHistoricalFeatures, type HistoricalProgress } from '../historical/get-historical-features.ts';
 import { outputFormatOf, writeTable } from '../historical/write-output.ts';
 import { closeParquetWorkers } from '../parquet/index.ts';
+import { trainingSetReport } from '../validate/validate-table.ts';
 import { type CliIo, EXIT_OK, parseCommandArgs, printError, resolveRepo, UsageError } from './cli-io.ts';
 
 export const HISTORICAL_HELP = `larder historical --entities FILE (--features view:feat,... | --service NAME) --out FILE
-                  [--full-feature-names] [--filter-by-created-timestamp] [--repo DIR]
+                  [--full-feature-names] [--filter-by-created-timestamp] [--validate] [--repo DIR]
   Point-in-time-correct training data: every entity row (FILE: .parquet, .csv or .arrow, with an
   event_timestamp column or one timestamp column) with each feature's latest value at or before
   the row's time (within the view's ttl), one output row per input row, in order. --out is
-  .parquet, .csv or .arrow, written to a temporary file and renamed into place.`;
+  .parquet, .csv or .arrow, written to a temporary file and renamed into place. --validate checks
+  the output against the views' expectations first: on failure it prints the report, writes
+  nothing and exits 1.`;
 
 /** A progress line on a terminal (stderr), at most 10 redraws a second; silent otherwise. */
 function progressLine(): { update(p: HistoricalProgress): void; clear(): void } {
@@ -43,6 +46,7 @@ export async function historicalCommand(args: readonly string[], io: CliIo): Pro
       out: { type: 'string' },
       'full-feature-names': { type: 'boolean' },
       'filter-by-created-timestamp': { type: 'boolean' },
+      validate: { type: 'boolean' },
     },
     false,
   );
@@ -66,9 +70,13 @@ export async function historicalCommand(args: readonly string[], io: CliIo): Pro
       fullFeatureNames: values['full-feature-names'] ?? false,
       filterByCreatedTimestamp: values['filter-by-created-timestamp'] ?? false,
       onProgress: (p) => progress.update(p),
+      validate: values.validate ?? false,
     });
     progress.clear();
-    if (!r.ok) return printError(io, r.error);
+    if (!r.ok) {
+      for (const line of trainingSetReport(r.error)) io.out(line);
+      return printError(io, r.error);
+    }
     const out = resolve(io.cwd, values.out);
     const w = await writeTable(r.value, out);
     if (!w.ok) return printError(io, w.error);

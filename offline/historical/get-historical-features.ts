@@ -27,6 +27,7 @@ import { coerceValue, featureValueAt, type FeatureColumn } from '../sources/feat
 import { gatherViewFeatures, type GatherTarget } from '../sources/gather-features.ts';
 import { rawKeyWords, readViewRows, usesRawKeys } from '../sources/view-rows.ts';
 import { planView, type ViewPlan } from '../materialize/view-plan.ts';
+import { trainingSetError, validateTable } from '../validate/validate-table.ts';
 import { featureVector } from './arrow-output.ts';
 import { entityKeyColumn, entityTimestamps, loadEntities, timestampColumnName, type EntityInput, type EntityTable } from './entity-table.ts';
 
@@ -65,6 +66,12 @@ export interface HistoricalRequest {
   readonly onProgress?: (p: HistoricalProgress) => void;
   /** Tuning and tests: kernel join partitions (default: chosen from the sizes). */
   readonly partitions?: number;
+  /**
+   * Check the output against the expectations of the requested features' views (range, allowed
+   * values, required, max null rate, min rows); a failure is an `expectation_failed` error
+   * (reports in details) instead of a table. Default false.
+   */
+  readonly validate?: boolean;
 }
 
 async function registryOf(req: HistoricalRequest): Promise<Result<{ registry: RegistryIndex; dir: string }>> {
@@ -227,7 +234,12 @@ export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Res
   const columns: Record<string, Vector> = {};
   for (const name of entityNames) columns[name] = e.table.getChild(name)!;
   for (const name of outputNames) columns[name] = out.get(name)!;
-  return ok(new Table(columns));
+  const table = new Table(columns);
+  if (req.validate === true) {
+    const failed = trainingSetError(validateTable(table, views));
+    if (failed !== null) return { ok: false, error: failed };
+  }
+  return ok(table);
 }
 
 /** Read a view's keys and times, join every target's entity keys against them, and order the matches by source row. */
