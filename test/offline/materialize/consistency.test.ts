@@ -48,6 +48,20 @@ async function online(ctx: ServingContext): Promise<Record<string, unknown[]>> {
   return out;
 }
 
+/** The precomputed service stats_svc (features of `stats`), as `stats__feature`. */
+async function onlineService(ctx: ServingContext): Promise<Record<string, unknown[]>> {
+  const r = await getOnlineFeatures(ctx, { selection: { featureService: 'stats_svc' }, entities: { driver_id: DRIVERS }, fullFeatureNames: true });
+  if (!r.ok) throw new Error(r.error.message);
+  const out: Record<string, unknown[]> = {};
+  for (const f of FEATURES) {
+    const col = r.value.results.find((c) => c.name === `stats__${f}`)!;
+    out[`stats__${f}`] = col.values.map((v, i) => (col.statuses[i] === 'PRESENT' ? v : null));
+  }
+  return out;
+}
+
+const statsOnly = (h: Record<string, unknown[]>) => Object.fromEntries(FEATURES.map((f) => [`stats__${f}`, h[`stats__${f}`]]));
+
 async function historical(dir: string, registry: RegistryIndex, at: bigint): Promise<Record<string, unknown[]>> {
   const when = new Date(Number(at / 1000n));
   const r = await getHistoricalFeatures({
@@ -94,6 +108,8 @@ describe('training/serving consistency', () => {
     await incremental(T1, 0n);
     const hist1 = await historical(dir, registry, T1);
     expect(await online(ctx)).toEqual(hist1);
+    // The precomputed service was rebuilt for the entities the run touched.
+    expect(await onlineService(ctx)).toEqual(statsOnly(hist1));
     // Not vacuous: most drivers have values, some are null, and the ttl view differs from the other.
     const present = (name: string, h: Record<string, unknown[]>) => h[name].filter((v) => v !== null).length;
     expect(present('stats__trips', hist1)).toBeGreaterThan(40);
@@ -124,6 +140,7 @@ describe('training/serving consistency', () => {
     await incremental(T2, 300n * SEC);
     const hist2 = await historical(dir, registry, T2);
     expect(await online(ctx)).toEqual(hist2);
+    expect(await onlineService(ctx)).toEqual(statsOnly(hist2));
     expect(hist2.stats__label.filter((v) => typeof v === 'string' && v.startsWith('late')).length).toBeGreaterThan(0);
     expect(hist2.stats__trips[DRIVERS.indexOf(1055)]).not.toBeNull(); // a driver first seen in round 2
     expect(hist2).not.toEqual(hist1);
