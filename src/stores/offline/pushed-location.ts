@@ -10,7 +10,7 @@ import type { FileFormat } from '../../core/schema/data-source.ts';
  *
  *   data/driver_stats.parquet   ->  data/_pushed/driver_stats/
  *   data/stats/  (a directory)  ->  data/stats/_pushed/
- *   data/stats/*.parquet        ->  data/stats/_pushed/_.parquet/   (glob: slug of the pattern part)
+ *   data/stats/*.parquet        ->  data/stats/_pushed/_/           (glob: slug of the pattern part)
  *
  * One batch is one object: `<dir>/<YYYY-MM-DD>/<batch id>.<ext>`, the date
  * being the UTC day of the batch's earliest event time.
@@ -34,7 +34,7 @@ export function pushedDir(path: string): Result<string> {
   const globAt = segs.findIndex((s) => GLOB_CHARS.test(s));
   if (globAt >= 0) {
     const base = segs.slice(0, globAt);
-    return ok([...base, PUSHED_DIR, slug(segs.slice(globAt).join('/'))].join('/'));
+    return ok([...base, PUSHED_DIR, slug(segs.slice(globAt).join('/').replace(FILE_EXT, ''))].join('/'));
   }
   const last = segs[segs.length - 1];
   if (FILE_EXT.test(last)) return ok([...segs.slice(0, -1), PUSHED_DIR, slug(last.replace(FILE_EXT, ''))].join('/'));
