@@ -120,7 +120,7 @@ button.chip:hover, a.chip:hover { border-color: var(--accent); }
 .muted { color: var(--muted); }
 .error { color: var(--bad); }
 .banner { margin: 14px 20px 0; padding: 12px 14px; border-radius: var(--radius); border: 1px solid var(--line); background: var(--panel); }
-.banner.error { border-color: color-mix(in srgb, var(--bad) 45%, var(--line)); }
+.banner.error { color: var(--ink); border-color: color-mix(in srgb, var(--bad) 55%, var(--line)); border-left-width: 4px; }
 
 .lineage { display: flex; align-items: stretch; gap: 6px; overflow-x: auto; padding: 4px 2px 8px; }
 .lin-col { display: flex; flex-direction: column; gap: 6px; justify-content: center; flex: 0 1 auto; }

@@ -47,6 +47,8 @@ async function load() {
   const [lists, fresh] = await Promise.all([Promise.all(paths.map((p) => getJson('/registry/' + p))), getJson('/registry/freshness')]);
   const bad = lists.find((r) => !r.ok);
   if (bad) { banner('error', 'Cannot read the registry: ' + errorText(bad)); return; }
+  const old = document.querySelector('.banner');
+  if (old) old.remove();
   const reg = {
     project: summary.body.project,
     version: summary.body.version,
