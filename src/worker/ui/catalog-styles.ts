@@ -146,7 +146,7 @@ button.chip:hover, a.chip:hover { border-color: var(--accent); }
 .card .l { font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
 .card .v { font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .quantiles { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
-.chart { margin-top: 14px; }
+.chart { margin: 14px 0 0; }
 .chart svg { width: 100%; height: auto; display: block; }
 .chart .bar { fill: var(--bar); }
 .chart .bar:hover { fill: var(--bar-hover); }
