@@ -4,7 +4,8 @@
 import { ROLES, Role } from '../../src/core/auth/roles.ts';
 import { ProjectName } from '../../src/core/schema/project-config.ts';
 import type { MetadataStore } from '../../src/stores/metadata/metadata-store.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../src/worker/auth/api-key-admin.ts';
+import { createApiKey, getApiKeyRecord, listApiKeys, revokeApiKey } from '../../src/worker/auth/api-key-admin.ts';
+import { apiKeyKv, apiKeySql } from '../auth/key-export.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { openRepoStores } from '../stores/open-online-store.ts';
 import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, printIssues, resolveRepo, UsageError } from './cli-io.ts';
@@ -13,10 +14,14 @@ import { formatTable } from './format-table.ts';
 export const KEYS_HELP = `larder keys create --role ROLE [--role ROLE...] [--project P] [--name N] [--repo DIR]
 larder keys list [--project P | --all] [--json] [--repo DIR]
 larder keys revoke ID [--repo DIR]
+larder keys export ID [--format sql|kv] [--repo DIR]
   API keys for the HTTP API (when larder.yaml has an auth section). create prints the key once,
   alone on stdout (the store keeps only a salted SHA-256 hash); roles: ${ROLES.join(', ')}
   (repeat --role or separate with commas). --project defaults to the repo's project. revoke
-  takes the id (or the whole key); a server stops accepting it within auth.key_cache_seconds.`;
+  takes the id (or the whole key); a server stops accepting it within auth.key_cache_seconds.
+  These work on the local stores; export prints a key's record (a hash, no secret) for a deployed
+  Worker: sql for \`wrangler d1 execute DB --remote --file\`, kv as KEY and VALUE lines for
+  \`wrangler kv key put --remote\`. Export again after a revoke to revoke it there.`;
 
 const OPTIONS = {
   repo: { type: 'string' },
@@ -25,6 +30,7 @@ const OPTIONS = {
   name: { type: 'string' },
   all: { type: 'boolean' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
 } as const;
 
 export async function keysCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -34,16 +40,19 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
     return EXIT_OK;
   }
   const [verb, ...rest] = positionals;
-  if (verb !== 'create' && verb !== 'list' && verb !== 'revoke') throw new UsageError('expected create, list or revoke');
+  if (verb !== 'create' && verb !== 'list' && verb !== 'revoke' && verb !== 'export') throw new UsageError('expected create, list, revoke or export');
   const only = (allowed: readonly string[]) => {
-    for (const k of ['role', 'project', 'name', 'all', 'json'] as const)
+    for (const k of ['role', 'project', 'name', 'all', 'json', 'format'] as const)
       if (values[k] !== undefined && !allowed.includes(k)) throw new UsageError(`keys ${verb} does not take --${k}`);
   };
-  if (verb === 'revoke' ? rest.length !== 1 : rest.length !== 0) throw new UsageError(verb === 'revoke' ? 'keys revoke takes one key id' : `keys ${verb} takes no arguments`);
+  const takesId = verb === 'revoke' || verb === 'export';
+  if (takesId ? rest.length !== 1 : rest.length !== 0) throw new UsageError(takesId ? `keys ${verb} takes one key id` : `keys ${verb} takes no arguments`);
   if (values.project !== undefined && !ProjectName.safeParse(values.project).success) throw new UsageError('--project must be a project name');
   if (verb === 'create') only(['role', 'project', 'name']);
   if (verb === 'list') only(['project', 'all', 'json']);
   if (verb === 'revoke') only([]);
+  if (verb === 'export') only(['format']);
+  if (values.format !== undefined && values.format !== 'sql' && values.format !== 'kv') throw new UsageError('--format is sql or kv');
   if (values.all && values.project !== undefined) throw new UsageError('give --project or --all, not both');
 
   let roles: Role[] = [];
@@ -87,6 +96,16 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
       }
       const rows = r.value.map((k) => [k.id, k.name, k.project, k.roles.join(','), k.createdAt, k.revokedAt ?? '-']);
       for (const line of formatTable(['ID', 'NAME', 'PROJECT', 'ROLES', 'CREATED', 'REVOKED'], rows)) io.out(line);
+      return EXIT_OK;
+    }
+    if (verb === 'export') {
+      const rec = await getApiKeyRecord(metadata, rest[0]);
+      if (!rec.ok) return printError(io, rec.error);
+      if (values.format === 'kv') {
+        const { key, value } = apiKeyKv(rec.value);
+        io.out(key);
+        io.out(value);
+      } else io.out(apiKeySql(rec.value));
       return EXIT_OK;
     }
     const r = await revokeApiKey(metadata, rest[0]);

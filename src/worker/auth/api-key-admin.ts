@@ -46,3 +46,13 @@ export async function revokeApiKey(metadata: MetadataStore, idOrKey: string, now
   if (!put.ok) return put;
   return ok({ summary: summary(revoked), already: false });
 }
+
+/** The stored record of a key (for export to a deployed store); it holds a hash, never the secret. */
+export async function getApiKeyRecord(metadata: MetadataStore, idOrKey: string): Promise<Result<ApiKeyRecord>> {
+  const id = /^lk_([0-9a-f]{16})_/.exec(idOrKey)?.[1] ?? idOrKey;
+  if (!KeyId.safeParse(id).success) return err('invalid_argument', 'not an API key id: give the 16 hex digits larder keys list shows (or the whole key)');
+  const r = await metadata.get(API_KEY_NAMESPACE, API_KEY_KIND, id);
+  if (!r.ok) return r;
+  const p = r.value === null ? null : ApiKeyRecord.safeParse(r.value.body);
+  return p === null || !p.success ? err('not_found', `no API key ${id}`) : ok(p.data);
+}

@@ -9,6 +9,9 @@ import { AuthConfig } from '../../../src/core/auth/auth-config.ts';
 import { ProjectConfig } from '../../../src/core/schema/project-config.ts';
 import { wranglerConfig } from '../../../offline/dev/local-worker.ts';
 import { startServer } from '../../../offline/serve/node-server.ts';
+import { ok } from '../../../src/core/errors.ts';
+import { MemoryMetadataStore } from '../../../src/stores/metadata/memory-metadata-store.ts';
+import { ApiKeyVerifier } from '../../../src/worker/auth/api-key-verifier.ts';
 import { run } from '../cli/cli-support.ts';
 
 let repo = '';
@@ -104,6 +107,32 @@ describe('larder keys', () => {
     const bad = await run(repo, 'keys', 'revoke', 'lk_not-a-key-but-secret-looking');
     expect(bad.code).toBe(1);
     expect(bad.err).not.toContain('secret-looking');
+  });
+});
+
+describe('larder keys export', () => {
+  it('prints a D1 upsert (and a KV key/value) of the record that verifies the key, with no secret', async () => {
+    const key = (await run(repo, 'keys', 'create', '--role', 'read_online', '--name', "o'brien")).out;
+    const id = KEY.exec(key)![1];
+    const sql = await run(repo, 'keys', 'export', id);
+    expect(sql.code).toBe(0);
+    expect(sql.out).not.toContain(key.slice(20));
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(':memory:');
+    db.exec(await readFile(new URL('../../../src/stores/d1/migrations/0003_metadata.sql', import.meta.url), 'utf8'));
+    db.exec(sql.out);
+    db.exec(sql.out); // idempotent
+    const rows = db.prepare('SELECT project, kind, name, body FROM metadata').all() as { project: string; kind: string; name: string; body: string }[];
+    expect(rows.map((r) => [r.project, r.kind, r.name])).toEqual([['_auth', 'api_key', id]]);
+    const mem = new MemoryMetadataStore();
+    await mem.put('_auth', 'api_key', id, JSON.parse(rows[0].body));
+    expect(await new ApiKeyVerifier(mem, { cacheMs: 0 }).verify(key)).toEqual(ok({ kind: 'api_key', id, projects: ['repo'], roles: ['read_online'] }));
+
+    const kv = await run(repo, 'keys', 'export', key, '--format', 'kv');
+    const [kvKey, kvValue] = kv.out.split('\n');
+    expect(kvKey).toBe(`meta:_auth:api_key:${id}`);
+    expect(JSON.parse(kvValue).body).toEqual(JSON.parse(rows[0].body));
+    expect((await run(repo, 'keys', 'export', id, '--format', 'xml')).code).toBe(2);
   });
 });
 
