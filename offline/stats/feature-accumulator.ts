@@ -16,6 +16,7 @@ import {
   type NumericStatsState,
   type StringStatsState,
 } from '../../src/kernel/stats.ts';
+import { statsKindOf } from './stats-dtype.ts';
 import type { NumericInput, StatsInput, StringInput } from './stats-input.ts';
 
 export interface AccumulatorOptions {
@@ -118,6 +119,12 @@ export class FeatureAccumulator {
             valuesPerRow:
               lists.rows === 0 ? { min: null, max: null, mean: null } : { min: lists.min, max: lists.max, mean: lists.total / lists.rows },
           };
+    if (this.#string === null && this.#numeric === null && statsKindOf(this.dtype).element === 'string') {
+      // No batch at all (an empty file): empty string statistics.
+      const empty = stringStats(k, { offsets: new Int32Array(1), data: new Uint8Array(0) });
+      if (!empty.ok) return empty;
+      this.#string = empty.value;
+    }
     if (this.#string !== null) {
       const s = finalizeString(k, this.#string, { topK: this.#options.topValues ?? 20 });
       if (!s.ok) return s;
