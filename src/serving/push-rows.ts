@@ -2,7 +2,8 @@
 // consumer and the Node SDK. Every view fed by the push source validates the
 // frame (parseViewRows, the single row-validation function) before anything
 // is written; then the batch is appended to the historical store (one
-// Parquet object per batch, under a deterministic key) and written online.
+// Parquet or Arrow IPC object per batch, in the batch source's format, under a
+// deterministic key) and written online.
 import { err, ok, type Result } from '../core/errors.ts';
 import type { EncodedRow } from '../core/online-store.ts';
 import type { FileSource } from '../core/schema/data-source.ts';
@@ -10,6 +11,7 @@ import type { FeatureView } from '../core/schema/feature-view.ts';
 import { fromJsonKey } from '../core/wire/json-values.ts';
 import type { OfflineWriter } from '../stores/offline/offline-writer.ts';
 import { pushedObjectKey } from '../stores/offline/pushed-location.ts';
+import { encodePushedArrow } from '../stores/offline/pushed-arrow.ts';
 import { encodePushedParquet, type PushedColumn } from '../stores/offline/pushed-parquet.ts';
 import type { ServingContext } from './context.ts';
 import type { EntityColumns } from './entity-keys.ts';
@@ -110,7 +112,9 @@ async function digestHex(bytes: Uint8Array): Promise<string> {
 
 /** Append a validated batch to the historical store; returns the object key. */
 async function writeOffline(v: ValidatedPush, df: EntityColumns, offline: OfflineWriter, batchId: string | undefined): Promise<Result<string>> {
-  const bytes = encodePushedParquet({ rows: v.rows, columns: pushedColumns(v, df) });
+  const table = { rows: v.rows, columns: pushedColumns(v, df) };
+  // In the batch source's own format, so its readers read pushed files too (CSV sources: pushedObjectKey refuses).
+  const bytes = v.batchSource.format === 'arrow' ? encodePushedArrow(table) : encodePushedParquet(table);
   if (!bytes.ok) return bytes;
   let earliest = Number.POSITIVE_INFINITY;
   for (const r of v.parsed[0].values) earliest = Math.min(earliest, Number(r.eventTs));

@@ -18,7 +18,7 @@ import type { FileFormat } from '../../core/schema/data-source.ts';
 export const PUSHED_DIR = '_pushed';
 
 /** File extension of pushed objects per batch-source format. */
-export const PUSHED_EXTENSION: Readonly<Record<FileFormat, string | null>> = { parquet: 'parquet', arrow: null, csv: null };
+export const PUSHED_EXTENSION: Readonly<Record<FileFormat, string | null>> = { parquet: 'parquet', arrow: 'arrow', csv: null };
 
 const GLOB_CHARS = /[*?[\]{}()!]/;
 const FILE_EXT = /\.[A-Za-z0-9]+$/;
@@ -51,7 +51,7 @@ export function utcDay(micros: number): string {
 export function pushedObjectKey(path: string, format: FileFormat, earliestEventUs: number, batchId: string): Result<string> {
   const ext = PUSHED_EXTENSION[format];
   if (ext === null)
-    return err('unsupported', `pushing rows offline needs a Parquet batch source; "${path}" is ${format}`, { path, format });
+    return err('unsupported', `pushing rows offline needs a Parquet or Arrow IPC batch source; "${path}" is ${format}`, { path, format });
   const dir = pushedDir(path);
   if (!dir.ok) return dir;
   return ok(`${dir.value}/${utcDay(earliestEventUs)}/${slug(batchId)}.${ext}`);
