@@ -184,6 +184,20 @@ describe('malformed and invalid credentials are 401', () => {
   });
 });
 
+describe('paths are judged as the router sees them', () => {
+  it('percent-encoded and odd paths get the same decision as the route they reach', async () => {
+    const call = app(keyAuth);
+    const ep = ENDPOINTS[0];
+    const at = (path: string, key: string) => call(new Request(`http://larder.test${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(ep.body) }));
+    expect((await at('/get%2Donline-features', keys.read_online)).status).toBe(200);
+    expect((await at('/get%2Donline-features', keys.write_online)).status).toBe(403);
+    for (const odd of ['/get-online-features/', '//get-online-features', '/GET-ONLINE-FEATURES', '/registry%2F..%2Fget-online-features']) {
+      expect((await at(odd, keys.read_online)).status, odd).toBe(403); // unmapped: admin only
+      expect((await at(odd, keys.admin)).status, odd).toBe(404);
+    }
+  });
+});
+
 describe('revocation and the key cache', () => {
   it('a revoked key is refused (cache off: at once)', async () => {
     const call = app(keyAuth);
