@@ -16,7 +16,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { toFeastResponse } from '../serving/feast-response.ts';
 import { pushFrame } from '../serving/push-rows.ts';
 import type { OfflineWriter } from '../stores/offline/offline-writer.ts';
-import { arrowPush } from './routes/push.ts';
+import { arrowPush, pushResponse } from './routes/push.ts';
 import { registerCatalog } from './routes/catalog.ts';
 import { REGISTRY_LISTS, registrySummary, type RegistryListPath } from './routes/registry.ts';
 import { statisticsHandler } from './routes/statistics.ts';
@@ -160,8 +160,10 @@ export function createApp(deps: AppDeps) {
       method: 'post',
       path: '/push',
       summary: 'Push rows to every view fed by a push source',
+      description:
+        'Feast push body as JSON, or an Arrow IPC stream (Content-Type application/vnd.apache.arrow.stream) with push_source_name and to as query parameters. to: offline and online_and_offline append the rows to the historical store.',
       request: { body: { content: { 'application/json': { schema: S.PushRequest } }, required: true } },
-      responses: { 200: { description: 'Rows pushed', content: { 'application/json': { schema: S.WriteResponse } } }, ...errors },
+      responses: { 200: { description: 'Rows pushed', content: { 'application/json': { schema: S.PushResponse } } }, ...errors },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -169,7 +171,7 @@ export function createApp(deps: AppDeps) {
       if (!ctx.ok) return fail(c, ctx.error) as never;
       const r = await pushFrame(ctx.value, body.push_source_name, body.df, { to: body.to, offline: deps.offline });
       if (!r.ok) return fail(c, r.error) as never;
-      return c.json(r.value, 200);
+      return c.json(pushResponse(r.value), 200);
     },
   );
 

@@ -100,11 +100,21 @@ export function wireSchemas(limits: Limits) {
 
   const WriteResponse = z.object({ rows: z.number(), written: z.number(), skipped: z.number() }).openapi('WriteResponse');
 
+  const PushResponse = z
+    .object({
+      rows: z.number(),
+      written: z.number().openapi({ description: 'online rows stored (all views)' }),
+      skipped: z.number().openapi({ description: 'online rows skipped: a newer value was stored' }),
+      views: z.array(z.string()).openapi({ description: 'online views updated' }),
+      offline_key: z.string().nullable().openapi({ description: 'the historical-store object written (to: offline | online_and_offline), else null' }),
+    })
+    .openapi('PushResponse');
+
   const ErrorResponse = z
     .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
     .openapi('ErrorResponse');
 
-  return { GetOnlineFeaturesRequest, GetOnlineFeaturesResponse, PushRequest, WriteToOnlineStoreRequest, WriteResponse, ErrorResponse };
+  return { GetOnlineFeaturesRequest, GetOnlineFeaturesResponse, PushRequest, WriteToOnlineStoreRequest, WriteResponse, PushResponse, ErrorResponse };
 }
 
 export type WireSchemas = ReturnType<typeof wireSchemas>;

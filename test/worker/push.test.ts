@@ -54,10 +54,10 @@ describe('POST /push (JSON)', () => {
   it('to=offline writes one Parquet object into R2 under the batch source, and nothing online', async () => {
     const res = await push({ push_source_name: 'driver_push', df: frame([5001, 5002], T1, [0.25, 0.75]), to: 'offline' });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { rows: number; written: number; offlineKey: string };
+    const body = (await res.json()) as { rows: number; written: number; offline_key: string };
     expect(body).toMatchObject({ rows: 2, written: 0, views: [] });
-    expect(body.offlineKey).toMatch(/^_pushed\/d\/2025-03-01\/b-[0-9a-f]{32}\.parquet$/);
-    const obj = await baseEnv.OFFLINE!.get(body.offlineKey);
+    expect(body.offline_key).toMatch(/^_pushed\/d\/2025-03-01\/b-[0-9a-f]{32}\.parquet$/);
+    const obj = await baseEnv.OFFLINE!.get(body.offline_key);
     expect(obj).not.toBeNull();
     const rows = await parquetReadObjects({ file: await obj!.arrayBuffer() });
     expect(rows.map((r) => [r.driver_id, r.conv_rate, r.avg_daily_trips, (r.event_timestamp as Date).toISOString(), r.created])).toEqual([
@@ -68,19 +68,19 @@ describe('POST /push (JSON)', () => {
   });
 
   it('the same batch pushed twice lands on the same object (content-addressed key)', async () => {
-    const a = (await (await push({ push_source_name: 'driver_push', df: frame([5003], T1, [0.5]), to: 'offline' })).json()) as { offlineKey: string };
+    const a = (await (await push({ push_source_name: 'driver_push', df: frame([5003], T1, [0.5]), to: 'offline' })).json()) as { offline_key: string };
     const before = await r2Keys();
-    const b = (await (await push({ push_source_name: 'driver_push', df: frame([5003], T1, [0.5]), to: 'offline' })).json()) as { offlineKey: string };
-    expect(b.offlineKey).toBe(a.offlineKey);
+    const b = (await (await push({ push_source_name: 'driver_push', df: frame([5003], T1, [0.5]), to: 'offline' })).json()) as { offline_key: string };
+    expect(b.offline_key).toBe(a.offline_key);
     expect(await r2Keys()).toEqual(before);
   });
 
   it('to=online_and_offline writes both', async () => {
     const res = await push({ push_source_name: 'driver_push', df: frame([5010], T1, [0.125]), to: 'online_and_offline' });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { written: number; views: string[]; offlineKey: string };
+    const body = (await res.json()) as { written: number; views: string[]; offline_key: string };
     expect(body).toMatchObject({ written: 1, views: ['driver_hourly_stats'] });
-    expect(await baseEnv.OFFLINE!.head(body.offlineKey)).not.toBeNull();
+    expect(await baseEnv.OFFLINE!.head(body.offline_key)).not.toBeNull();
     expect(await online([5010])).toEqual({ conv: [0.125], trips: [10] });
   });
 
@@ -131,10 +131,10 @@ describe('POST /push (Arrow IPC stream)', () => {
   it('pushes an Arrow stream online and offline with µs timestamps kept', async () => {
     const res = await post('/push?push_source_name=driver_push&to=online_and_offline', arrowBody([5101n, 5102n], T1, [0.5, 0.25]), ARROW);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { rows: number; written: number; offlineKey: string };
+    const body = (await res.json()) as { rows: number; written: number; offline_key: string };
     expect(body).toMatchObject({ rows: 2, written: 2 });
     expect(await online([5101, 5102])).toEqual({ conv: [0.5, 0.25], trips: [5101, 5102] });
-    const rows = await parquetReadObjects({ file: await (await baseEnv.OFFLINE!.get(body.offlineKey))!.arrayBuffer(), utf8: true });
+    const rows = await parquetReadObjects({ file: await (await baseEnv.OFFLINE!.get(body.offline_key))!.arrayBuffer(), utf8: true });
     expect(rows.map((r) => r.driver_id)).toEqual([5101n, 5102n]);
     expect((rows[0].event_timestamp as Date).getTime()).toBe(Date.parse(T1));
     // The µs survive the Arrow -> frame conversion: the online event time is T1 + 7 µs.

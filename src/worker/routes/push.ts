@@ -7,7 +7,7 @@ import type { FsError, Result } from '../../core/errors.ts';
 import { ARROW_STREAM_TYPE, arrowStreamToFrame } from '../../serving/arrow-frame.ts';
 import type { ServingContext } from '../../serving/context.ts';
 import { frameRows } from '../../serving/write-rows.ts';
-import { PUSH_TARGETS, pushFrame, type PushTarget } from '../../serving/push-rows.ts';
+import { PUSH_TARGETS, pushFrame, type PushSummary, type PushTarget } from '../../serving/push-rows.ts';
 import type { OfflineWriter } from '../../stores/offline/offline-writer.ts';
 import type { Limits } from '../limits.ts';
 import { wireSchemas } from '../wire-schemas.ts';
@@ -17,6 +17,11 @@ export interface PushRouteDeps {
   readonly offline?: OfflineWriter;
   readonly limits: Limits;
   readonly fail: (c: Context, e: FsError) => Response;
+}
+
+/** A push summary on the wire (snake_case, like the rest of the API). */
+export function pushResponse(s: PushSummary) {
+  return { rows: s.rows, written: s.written, skipped: s.skipped, views: s.views, offline_key: s.offlineKey };
 }
 
 export const isArrowStream = (contentType: string | undefined): boolean =>
@@ -56,6 +61,6 @@ export function arrowPush(deps: PushRouteDeps): MiddlewareHandler {
     if (!ctx.ok) return deps.fail(c, ctx.error);
     const r = await pushFrame(ctx.value, name, frame.value, { to, offline: deps.offline });
     if (!r.ok) return deps.fail(c, r.error);
-    return c.json(r.value, 200);
+    return c.json(pushResponse(r.value), 200);
   };
 }
