@@ -45,6 +45,26 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   }
 }
 
+/** A progress line on a terminal (stderr), at most 10 redraws a second; silent otherwise. */
+function progressLine(label: string): { update(rows: number): void; clear(): void } {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let shown = false;
+  return {
+    update(rows) {
+      const t = performance.now();
+      if (!tty || t - last < 100) return;
+      last = t;
+      process.stderr.write(`\r\x1b[K${label}: ${rows.toLocaleString('en-US')} rows read`);
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
 export async function statsCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
@@ -75,12 +95,14 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
   const end = values.end === undefined ? null : Number(parseTimeArg('--end', values.end, now));
   if (start !== null && end !== null && start > end) throw new UsageError(`--start ${values.start} is after --end ${values.end}`);
 
+  const progress = progressLine(values.file ?? positionals[0]);
+  const onBatch = (rows: number) => progress.update(rows);
   try {
     const k = await nodeKernel();
     let record: ViewStatistics;
     let stored: string | null = null;
     if (values.file !== undefined) {
-      const r = await fileStatistics(k, io.cwd, values.file);
+      const r = await fileStatistics(k, io.cwd, values.file, { onBatch });
       if (!r.ok) return printError(io, r.error);
       record = r.value.record;
       for (const s of r.value.skipped) io.err(`note: column ${s.name} left out: ${s.reason}`);
@@ -99,7 +121,7 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
         const reg = await stores.value.registry.read(config.project);
         if (!reg.ok) return printError(io, reg.error);
         if (reg.value === null) return printError(io, { code: 'not_found', message: `nothing applied yet for ${config.project} (${stores.value.registryWhere}): run larder apply` });
-        const r = await viewStatistics(k, dir, indexRegistry(reg.value), name, { start, end });
+        const r = await viewStatistics(k, dir, indexRegistry(reg.value), name, { start, end, onBatch });
         if (!r.ok) return printError(io, r.error);
         record = r.value.record;
         const put = await stores.value.metadata.put(config.project, 'statistics', name, record);
@@ -109,6 +131,7 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
         await stores.value.close();
       }
     }
+    progress.clear();
     if (values.out !== undefined) {
       const path = resolve(io.cwd, values.out);
       try {
@@ -127,6 +150,7 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
     }
     return EXIT_OK;
   } finally {
+    progress.clear();
     await closeParquetWorkers();
   }
 }
