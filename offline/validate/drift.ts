@@ -7,7 +7,7 @@
 import { err, ok, type Result } from '../../src/core/errors.ts';
 import type { RegistryIndex } from '../../src/core/registry/registry-index.ts';
 import type { FeatureView } from '../../src/core/schema/feature-view.ts';
-import type { CheckColumn } from '../../src/core/validation/expectation-checker.ts';
+import type { ValueColumn } from '../../src/core/validation/expectation-checker.ts';
 import type { KernelInstance } from '../../src/kernel/instance.ts';
 import {
   finalizeNumeric,
@@ -95,7 +95,7 @@ function asNumber(v: unknown): number | null {
   if (typeof v === 'bigint') return Number(v);
   return null;
 }
-const isNull = (c: CheckColumn, i: number): boolean => (c.validity != null && c.validity[i] === 0) || c.values[i] === null || c.values[i] === undefined;
+const isNull = (c: ValueColumn, i: number): boolean => (c.validity != null && c.validity[i] === 0) || c.values[i] === null || c.values[i] === undefined;
 const asCategory = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 
 async function eachBatch(req: DriftRequest, features: readonly string[], fn: (b: CheckBatch, sel: [Uint8Array | null, Uint8Array | null]) => Result<void>): Promise<Result<void>> {
@@ -131,7 +131,7 @@ export async function computeDrift(req: DriftRequest): Promise<Result<DriftRepor
   const p1 = await eachBatch(req, read, (b, sel) => {
     for (const s of states) {
       if (s.kind === 'skip') continue;
-      const c = b.columns.get(s.name)!;
+      const c = b.columns.get(s.name)! as ValueColumn; // strings decoded (no utf8 option)
       for (let w = 0; w < 2; w++) {
         const sd = s.sides[w];
         const m = sel[w];
@@ -214,7 +214,7 @@ export async function computeDrift(req: DriftRequest): Promise<Result<DriftRepor
   const p2 = await eachBatch(req, read, (b, sel) => {
     for (const s of states) {
       if (s.kind === 'skip') continue;
-      const c = b.columns.get(s.name)!;
+      const c = b.columns.get(s.name)! as ValueColumn; // strings decoded (no utf8 option)
       const nullBucket = s.counts[0].length - 1;
       for (let w = 0; w < 2; w++) {
         const counts = s.counts[w];

@@ -36,6 +36,7 @@ export async function validateView(req: ValidateViewRequest): Promise<Result<Val
     view: req.view,
     features: checker.columns,
     eventTimes: bounded,
+    utf8: true,
     ...(req.file !== undefined && { file: req.file }),
   });
   if (!opened.ok) return opened;

@@ -45,6 +45,8 @@ export interface ViewBatchesRequest {
   readonly features: readonly string[];
   /** Read the event-time column too. */
   readonly eventTimes: boolean;
+  /** Hand string columns over as UTF-8 bytes (Utf8Column) instead of decoded strings. */
+  readonly utf8?: boolean;
   /** Read this Parquet / CSV / Arrow file (path relative to `dir` or absolute) instead of the view's source. */
   readonly file?: string;
 }
@@ -58,7 +60,7 @@ export interface ViewBatches {
 const utf8 = new TextDecoder();
 
 /** A source column as the checker reads it, in the field's codec form. */
-export function toCheckColumn(c: SourceColumn, dtype: FieldType, n: number): CheckColumn {
+export function toCheckColumn(c: SourceColumn, dtype: FieldType, n: number, asUtf8 = false): CheckColumn {
   switch (c.type) {
     case 'double':
     case 'float':
@@ -67,6 +69,7 @@ export function toCheckColumn(c: SourceColumn, dtype: FieldType, n: number): Che
       if (dtype === 'float64' || dtype === 'float32' || dtype === 'int32' || dtype === 'int64') return { values: c.values, validity: c.validity };
       break;
     case 'string':
+      if (dtype === 'string' && asUtf8) return { utf8: { offsets: c.offsets, data: c.data }, validity: c.validity };
       if (dtype === 'string') {
         const values: (string | null)[] = new Array(n);
         for (let i = 0; i < n; i++) values[i] = c.validity !== null && c.validity[i] === 0 ? null : utf8.decode(c.data.subarray(c.offsets[i], c.offsets[i + 1]));
@@ -154,7 +157,7 @@ export async function openViewBatches(req: ViewBatchesRequest): Promise<Result<V
       const { batch, origin } = r.value;
       const n = batch.numRows;
       const cols = new Map<string, CheckColumn>();
-      for (const [name, col] of columnOf) cols.set(name, toCheckColumn(batch.columns[col]!, fields.get(name)!.dtype as FieldType, n));
+      for (const [name, col] of columnOf) cols.set(name, toCheckColumn(batch.columns[col]!, fields.get(name)!.dtype as FieldType, n, req.utf8 ?? false));
       const eventTs = req.eventTimes ? timestampMicros(batch.columns[event]!, n) : null;
       yield ok({ numRows: n, rowOffset, columns: cols, eventTs, origin });
       rowOffset += n;

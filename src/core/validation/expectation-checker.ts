@@ -22,11 +22,22 @@ export const DEFAULT_MAX_EXAMPLES = 5;
  * row whose `validity` byte is 0. `undefined` marks a value that does not fit the dtype.
  * Typed arrays (Float64Array, BigInt64Array, ...) are fine as `values`.
  */
-export interface CheckColumn {
+export type CheckColumn = ValueColumn | Utf8Column;
+
+export interface ValueColumn {
   readonly values: ArrayLike<unknown>;
   readonly validity?: Uint8Array | null;
   /** The values as read (e.g. CSV text), shown as examples of values that do not fit the dtype. */
   readonly raw?: ArrayLike<unknown>;
+}
+
+/**
+ * A string column in Arrow layout (value i is utf8.data[offsets[i], offsets[i + 1])), for
+ * string fields: checked on the bytes, decoded only for examples.
+ */
+export interface Utf8Column {
+  readonly utf8: { readonly offsets: Int32Array; readonly data: Uint8Array };
+  readonly validity?: Uint8Array | null;
 }
 
 /** A checked column and the field (with its expectations) it holds. */
@@ -52,12 +63,17 @@ interface TargetState {
   readonly target: CheckTarget;
   readonly range: { readonly min: number; readonly max: number } | null;
   readonly allowed: ReadonlySet<string> | null;
+  /** String fields: the allowed values' UTF-8 bytes by byte length. */
+  readonly allowedBytes: ReadonlyMap<number, readonly Uint8Array[]> | null;
   readonly required: boolean;
   readonly maxNullRate: number | null;
   readonly counters: Partial<Record<'range' | 'allowed_values' | 'required' | 'dtype' | 'nulls', Counter>>;
   rows: number;
   nulls: number;
 }
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
 const NUMERIC: ReadonlySet<string> = new Set(['int32', 'int64', 'float32', 'float64']);
 
@@ -131,10 +147,20 @@ export class ExpectationChecker {
       const e = target.field.expectations ?? {};
       const dtype = target.field.dtype;
       const allowed = e.allowedValues === undefined ? null : new Set(e.allowedValues.map((a) => allowedKey(dtype, a)).filter((k) => k !== null));
+      let allowedBytes: Map<number, Uint8Array[]> | null = null;
+      if (dtype === 'string' && e.allowedValues !== undefined) {
+        allowedBytes = new Map();
+        for (const a of e.allowedValues) {
+          if (typeof a !== 'string') continue;
+          const b = utf8Encoder.encode(a);
+          allowedBytes.set(b.length, [...(allowedBytes.get(b.length) ?? []), b]);
+        }
+      }
       return {
         target,
         range: e.min === undefined && e.max === undefined ? null : { min: e.min ?? -Infinity, max: e.max ?? Infinity },
         allowed,
+        allowedBytes,
         required: e.required === true,
         maxNullRate: this.#dataset ? (e.maxNullRate ?? null) : null,
         counters: {},
@@ -184,6 +210,10 @@ export class ExpectationChecker {
     for (const s of this.#states) {
       s.rows += selected;
       const col = get(s.target.column);
+      if (col !== undefined && 'utf8' in col) {
+        this.#utf8Batch(s, col, numRows, rowOffset, selection, bad!);
+        continue;
+      }
       const dtype = s.target.field.dtype;
       const values = col?.values;
       const validity = col?.validity ?? null;
@@ -229,6 +259,47 @@ export class ExpectationChecker {
       }
     }
     if (bad !== null) for (let i = 0; i < numRows; i++) this.#offending += bad[i];
+  }
+
+  #utf8Batch(s: TargetState, col: Utf8Column, numRows: number, rowOffset: number, selection: Uint8Array | null, bad: Uint8Array): void {
+    const { offsets, data } = col.utf8;
+    const validity = col.validity ?? null;
+    const allowed = s.allowedBytes;
+    const text = (i: number) => utf8Decoder.decode(data.subarray(offsets[i], offsets[i + 1]));
+    for (let i = 0; i < numRows; i++) {
+      if (selection !== null && selection[i] === 0) continue;
+      const row = rowOffset + i;
+      if (validity !== null && validity[i] === 0) {
+        s.nulls++;
+        if (s.maxNullRate !== null) this.#note(s, 'nulls', row, null);
+        if (s.required) {
+          this.#note(s, 'required', row, null);
+          bad[i] = 1;
+        }
+        continue;
+      }
+      if (allowed === null) continue;
+      const start = offsets[i];
+      const len = offsets[i + 1] - start;
+      const candidates = allowed.get(len);
+      let found = false;
+      if (candidates !== undefined) {
+        for (const c of candidates) {
+          let j = 0;
+          while (j < len && data[start + j] === c[j]) j++;
+          if (j === len) {
+            found = true;
+            break;
+          }
+        }
+      }
+      if (!found) {
+        const c = s.counters.allowed_values;
+        // Decode only the values kept as examples.
+        this.#note(s, 'allowed_values', row, c === undefined || c.examples.length < this.#maxExamples ? text(i) : null);
+        bad[i] = 1;
+      }
+    }
   }
 
   /** Report the violated expectations (in target order: range, allowed values, required, dtype, null rate; min rows last). */

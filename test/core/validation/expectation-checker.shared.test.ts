@@ -133,6 +133,23 @@ describe('ExpectationChecker over batches', () => {
     expect(r.checked).toBe(4);
   });
 
+  it('checks string columns given as UTF-8 bytes (Arrow layout) without decoding every value', () => {
+    const v = view([{ name: 'city', dtype: 'string', expectations: { allowedValues: ['ams', 'zürich'], required: true } }]);
+    const words = ['ams', 'zürich', 'zurich', '', 'am', 'ams'];
+    const bytes = words.map((w) => new TextEncoder().encode(w));
+    const offsets = new Int32Array(words.length + 1);
+    bytes.forEach((b, i) => (offsets[i + 1] = offsets[i]! + b.length));
+    const data = new Uint8Array(offsets[words.length]!);
+    bytes.forEach((b, i) => data.set(b, offsets[i]!));
+    const c = ExpectationChecker.forView(v, { maxExamples: 2 });
+    c.addBatch(words.length, { city: { utf8: { offsets, data }, validity: Uint8Array.from([1, 1, 1, 0, 1, 1]) } }, 10);
+    const r = c.finish();
+    expect(r.violations.map((x) => [x.expectation, x.count, x.examples])).toEqual([
+      ['allowed_values', 2, [{ row: 12, value: 'zurich' }, { row: 14, value: 'am' }]],
+      ['required', 1, [{ row: 13, value: null }]],
+    ]);
+  });
+
   it('reports values that do not fit the dtype (undefined) with their raw text', () => {
     const v = view([{ name: 'x', dtype: 'float64', expectations: { max: 10 } }]);
     const c = ExpectationChecker.forView(v);
