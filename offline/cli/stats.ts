@@ -45,6 +45,12 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   }
 }
 
+/** A path relative to the working directory when it is inside it, else absolute. */
+function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
 /** A progress line on a terminal (stderr), at most 10 redraws a second; silent otherwise. */
 function progressLine(label: string): { update(rows: number): void; clear(): void } {
   const tty = process.stderr.isTTY === true;
@@ -139,7 +145,7 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
       } catch (e) {
         return printError(io, { code: 'io_error', message: `cannot write ${values.out}: ${(e as Error).message}` });
       }
-      io.out(`${record.view}: ${record.rowCount.toLocaleString('en-US')} rows, ${record.features.length} features -> ${relative(io.cwd, path) || path} (${format ?? 'json'})`);
+      io.out(`${record.view}: ${record.rowCount.toLocaleString('en-US')} rows, ${record.features.length} features -> ${shownPath(io.cwd, path)} (${format ?? 'json'})`);
       if (stored) io.out(stored);
     } else if (format !== undefined) {
       io.out(render(record, format));
