@@ -139,6 +139,7 @@ export async function pushFrame(ctx: ServingContext, pushSource: string, df: Ent
     return err('unsupported', `push to "${options.to}" needs an offline store, and none is configured here`, { to: options.to });
   const v = validatePush(ctx, pushSource, df);
   if (!v.ok) return v;
+  if (v.value.rows === 0) return ok({ rows: 0, written: 0, skipped: 0, views: [], offlineKey: null });
 
   const online: [FeatureView, EncodedRow[]][] = [];
   if (toOnline) {

@@ -106,6 +106,13 @@ describe('POST /push (JSON)', () => {
     expect(await online([5030])).toEqual({ conv: [expect.closeTo(0.9, 6)], trips: [30] });
   });
 
+  it('an empty batch writes nothing and names no object', async () => {
+    const r2Before = await r2Keys();
+    const res = await push({ push_source_name: 'driver_push', df: frame([], T1, []), to: 'online_and_offline' });
+    expect(await res.json()).toEqual({ rows: 0, written: 0, skipped: 0, views: [], offline_key: null });
+    expect(await r2Keys()).toEqual(r2Before);
+  });
+
   it('without an OFFLINE binding, to=offline is 501 unsupported', async () => {
     const res = await push({ push_source_name: 'driver_push', df: frame([5040], T1, [0.1]), to: 'offline' }, { OFFLINE: undefined });
     expect(res.status).toBe(501);
