@@ -16,9 +16,10 @@ larder keys list [--project P | --all] [--json] [--repo DIR]
 larder keys revoke ID [--repo DIR]
 larder keys export ID [--format sql|kv] [--repo DIR]
   API keys for the HTTP API (when larder.yaml has an auth section). create prints the key once,
-  alone on stdout (the store keeps only a salted SHA-256 hash); roles: ${ROLES.join(', ')}
-  (repeat --role or separate with commas). --project defaults to the repo's project. revoke
-  takes the id (or the whole key); a server stops accepting it within auth.key_cache_seconds.
+  alone on stdout (the store keeps only a salted SHA-256 hash). Roles (repeat --role or separate
+  with commas): ${ROLES.join(', ')}.
+  --project defaults to the repo's project. revoke takes the id (or the whole key); servers
+  refuse a revoked key within auth.key_cache_seconds.
   These work on the local stores; export prints a key's record (a hash, no secret) for a deployed
   Worker: sql for \`wrangler d1 execute DB --remote --file\`, kv as KEY and VALUE lines for
   \`wrangler kv key put --remote\`. Export again after a revoke to revoke it there.`;
