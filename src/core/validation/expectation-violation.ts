@@ -97,6 +97,7 @@ export function formatRate(r: number): string {
 
 /** A readable report: a header line, then one line per violation (indented). */
 export function formatReport(report: ExpectationReport): string[] {
+  if (report.checked === 0 && report.violations.length === 0) return [`${report.view}: declares no expectations (${plural(report.rows, 'row')} read).`];
   if (report.violations.length === 0)
     return [`${report.view}: ${plural(report.checked, 'expectation')} passed over ${plural(report.rows, 'row')}.`];
   // Values that do not fit their dtype are listed, but are not one of the declared expectations.

@@ -86,6 +86,7 @@ describe('checkRowExpectations (parsed rows, before encoding)', () => {
   it('a view without expectations passes; policy and hasExpectations read the view', () => {
     const plain = view([{ name: 'x', dtype: 'float64' }]);
     expect(checkRowExpectations(plain, parsed([[1]]))).toEqual({ view: 'fv', rows: 1, checked: 0, offendingRows: 0, violations: [] });
+    expect(formatReport(checkRowExpectations(plain, parsed([[1], [2]])))).toEqual(['fv: declares no expectations (2 rows read).']);
     expect(hasExpectations(plain)).toBe(false);
     expect(violationPolicy(plain)).toBe('reject');
     const nullRateOnly = view([{ name: 'x', dtype: 'float64', expectations: { maxNullRate: 0 } }], { onViolation: 'accept' });
