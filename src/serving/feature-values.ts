@@ -60,7 +60,11 @@ export function toFeatureValue(dtype: FieldType, v: unknown): FeatureValue | und
  */
 export function toMicros(v: unknown): number | null {
   if (typeof v === 'string') return parseTimestamp(v);
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.round(v * MICROS_PER_SECOND) : null;
+  if (typeof v === 'number') {
+    // Past JS Date's range (±8.64e15 ms) a number is not a timestamp; BigInt(Infinity) would throw.
+    const us = Math.round(v * MICROS_PER_SECOND);
+    return Number.isFinite(us) && Math.abs(us) <= 8.64e18 ? us : null;
+  }
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.getTime() * 1000;
   return null;

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { err, ok, type FsError, type Result } from '../core/errors.ts';
+import { err, LarderError, ok, type FsError, type Result } from '../core/errors.ts';
 import type { OnlineStore } from '../core/online-store.ts';
 import type { RegistryIndex } from '../core/registry/registry-index.ts';
 import type { KernelInstance } from '../kernel/instance.ts';
@@ -12,6 +12,7 @@ import { getOnlineFeatures } from '../serving/online-features.ts';
 import { writeViewFrame } from '../serving/write-rows.ts';
 import { errorResponse } from './error-handler.ts';
 import { authGuard, type AuthSetting } from './auth/auth-guard.ts';
+import { guardOnlineStore, guardRegistry } from './store-guard.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { toFeastResponse } from '../serving/feast-response.ts';
 import { pushFrame } from '../serving/push-rows.ts';
@@ -42,6 +43,24 @@ export interface AppDeps {
 
 const fail = (c: Context, e: FsError) => errorResponse(c, e);
 
+/** A join-key string in a written frame longer than `max` (entity key strings are bounded like in reads). */
+function longKeyString(views: readonly { entityColumns: readonly { name: string }[] }[], df: Readonly<Record<string, readonly unknown[]>>, max: number): FsError | null {
+  for (const v of views)
+    for (const { name } of v.entityColumns) {
+      const i = (df[name] ?? []).findIndex((x) => typeof x === 'string' && x.length > max);
+      if (i >= 0) return { code: 'limit_exceeded', message: `entity column "${name}" row ${i}: key strings have at most ${max} characters`, details: { column: name, row: i } };
+    }
+  return null;
+}
+
+/** True when a zod issue (or one nested in a union, key or element issue) is a length/size bound. */
+function exceedsLimit(issues: readonly unknown[]): boolean {
+  return issues.some((i) => {
+    const x = i as { code?: string; errors?: unknown[][]; issues?: unknown[] };
+    return x.code === 'too_big' || (x.errors ?? []).some((e) => exceedsLimit(e)) || exceedsLimit(x.issues ?? []);
+  });
+}
+
 /**
  * The larder HTTP API: Feast-compatible online serving and writes, registry
  * discovery, and an OpenAPI document generated from the same zod schemas
@@ -57,13 +76,16 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success)
-        return fail(c, { code: 'invalid_request', message: 'request body does not match the schema', details: z.flattenError(result.error) });
+        return fail(c, exceedsLimit(result.error.issues)
+          ? { code: 'limit_exceeded', message: 'request exceeds a configured limit', details: z.flattenError(result.error) }
+          : { code: 'invalid_request', message: 'request body does not match the schema', details: z.flattenError(result.error) });
     },
   });
 
   app.onError((e, c) => {
     if (e instanceof HTTPException && e.status === 400) return fail(c, { code: 'invalid_json', message: 'request body is not valid JSON' });
     if (e instanceof HTTPException && e.status < 500) return fail(c, { code: 'invalid_request', message: e.message });
+    if (e instanceof LarderError) return fail(c, e.toJSON());
     console.error('larder: unhandled error', e);
     return fail(c, { code: 'kernel_failed', message: 'internal error' });
   });
@@ -85,8 +107,11 @@ export function createApp(deps: AppDeps) {
   app.use('/push', limitBody, arrowPush({ context: () => context(), offline: deps.offline, limits, fail }), jsonBody);
   app.use('/write-to-online-store', limitBody, jsonBody);
 
+  const online = guardOnlineStore(deps.online);
+  const registry = guardRegistry(deps.registry);
+
   async function context(): Promise<Result<ServingContext>> {
-    const reg = await deps.registry.get();
+    const reg = await registry.get();
     if (!reg.ok) return reg;
     if (reg.value === null)
       return err('not_found', `no registry has been applied for project "${deps.project}": run larder apply`, { project: deps.project });
@@ -96,7 +121,7 @@ export function createApp(deps: AppDeps) {
     } catch (e) {
       return err('kernel_failed', `kernel failed to load: ${(e as Error).message}`);
     }
-    return ok({ project: deps.project, kernel, registry: reg.value, online: deps.online, transforms, now });
+    return ok({ project: deps.project, kernel, registry: reg.value, online, transforms, now });
   }
 
   const errors = {
@@ -149,6 +174,9 @@ export function createApp(deps: AppDeps) {
       const body = c.req.valid('json');
       const ctx = await context();
       if (!ctx.ok) return fail(c, ctx.error) as never;
+      const view = ctx.value.registry.featureViews.get(body.feature_view_name);
+      const long = longKeyString(view ? [view] : [], body.df, limits.maxKeyLength);
+      if (long) return fail(c, long) as never;
       const r = await writeViewFrame(ctx.value, body.feature_view_name, body.df);
       if (!r.ok) return fail(c, r.error) as never;
       return c.json(r.value, 200);
@@ -169,6 +197,9 @@ export function createApp(deps: AppDeps) {
       const body = c.req.valid('json');
       const ctx = await context();
       if (!ctx.ok) return fail(c, ctx.error) as never;
+      const fed = [...ctx.value.registry.featureViews.values()].filter((v) => v.source === body.push_source_name);
+      const long = longKeyString(fed, body.df, limits.maxKeyLength);
+      if (long) return fail(c, long) as never;
       const r = await pushFrame(ctx.value, body.push_source_name, body.df, { to: body.to, offline: deps.offline });
       if (!r.ok) return fail(c, r.error) as never;
       return c.json(pushResponse(r.value), 200);
@@ -181,7 +212,7 @@ export function createApp(deps: AppDeps) {
     return c.json(registrySummary(ctx.value.registry));
   });
   app.get('/registry/:list', async (c) => {
-    const key = REGISTRY_LISTS[c.req.param('list') as RegistryListPath];
+    const key = Object.hasOwn(REGISTRY_LISTS, c.req.param('list')) ? REGISTRY_LISTS[c.req.param('list') as RegistryListPath] : undefined; // not __proto__ & co.
     if (!key) return fail(c, { code: 'not_found', message: `no registry list "${c.req.param('list')}"; try ${Object.keys(REGISTRY_LISTS).join(', ')}` });
     const ctx = await context();
     if (!ctx.ok) return fail(c, ctx.error);
@@ -189,7 +220,7 @@ export function createApp(deps: AppDeps) {
   });
   app.get('/registry/feature-views/:name/statistics', statisticsHandler(deps));
   app.get('/registry/:list/:name', async (c) => {
-    const key = REGISTRY_LISTS[c.req.param('list') as RegistryListPath];
+    const key = Object.hasOwn(REGISTRY_LISTS, c.req.param('list')) ? REGISTRY_LISTS[c.req.param('list') as RegistryListPath] : undefined; // not __proto__ & co.
     if (!key) return fail(c, { code: 'not_found', message: `no registry list "${c.req.param('list')}"` });
     const ctx = await context();
     if (!ctx.ok) return fail(c, ctx.error);

@@ -1,10 +1,10 @@
 // A byte-exact picture of everything the online stores hold: every KV key
-// with its value, and every D1 online_rows row (entity key and value as hex).
+// with its value (KV values are text: the online store's envelopes), and every D1 online_rows row (entity key and value as hex).
 // Two snapshots are equal exactly when no store byte changed in between.
 
 interface KvListing {
   list(o: { cursor?: string | null; limit?: number }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
-  get(key: string, type: 'arrayBuffer'): Promise<ArrayBuffer | null>;
+  get(keys: string[], type: 'text'): Promise<Map<string, string | null>>;
 }
 
 const hex = (b: ArrayBuffer | Uint8Array | number[] | null): string => {
@@ -20,7 +20,11 @@ export async function snapshotStores(kv: KvListing, db: D1Database): Promise<str
   let cursor: string | undefined;
   do {
     const page = await kv.list({ cursor, limit: 1000 });
-    for (const k of page.keys) parts.push(`kv ${k.name} = ${hex(await kv.get(k.name, 'arrayBuffer'))}`);
+    const names = page.keys.map((k) => k.name);
+    for (let i = 0; i < names.length; i += 100) {
+      const got = await kv.get(names.slice(i, i + 100), 'text'); // bulk get: 100 keys per call
+      for (const n of names.slice(i, i + 100)) parts.push(`kv ${n} = ${JSON.stringify(got.get(n) ?? null)}`);
+    }
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
   const rows = await db
