@@ -2,7 +2,8 @@ import type { Action } from './roles.ts';
 
 /**
  * What a request needs, from its method and path only (the body is not read):
- * - `public`: no credential (GET /health);
+ * - `public`: no credential (GET /health, and the catalog's static page and assets under /ui,
+ *   which hold no registry data: the page asks for a key and sends it to the data endpoints);
  * - `actions`: every listed action (an empty list never happens);
  * - `push`: the actions depend on the body's `to` (pushActions).
  * Default deny: a route not listed here needs `admin`, so a new endpoint is closed until mapped.
@@ -20,7 +21,7 @@ export function routePolicy(method: string, path: string): RoutePolicy {
   if (m === 'POST' && path === '/push') return { kind: 'push' };
   if (m === 'POST' && /^\/materialize(-incremental)?$/.test(path)) return needs('materialize');
   if (read && (path === '/registry' || path.startsWith('/registry/'))) return needs('describe');
-  if (read && (path === '/ui' || path.startsWith('/ui/'))) return needs('describe');
+  if (read && (path === '/ui' || path.startsWith('/ui/'))) return { kind: 'public' };
   if (read && path === '/openapi.json') return needs('read_docs');
   return needs('admin');
 }
