@@ -11,15 +11,15 @@ import type { TimeWindow } from '../validate/view-batches.ts';
 import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, resolveRepo, UsageError } from './cli-io.ts';
 import { parseTimeArg } from './materialize.ts';
 
-export const VALIDATE_HELP = `larder validate (--view NAME | --file FILE --against VIEW) [--start T] [--end T] [--repo DIR]
-larder validate --view NAME --baseline T1..T2 --current T3..T4 [--threshold X] [--js-threshold Y] [--repo DIR]
+export const VALIDATE_HELP = `larder validate (--view NAME | --file FILE --against VIEW) [--start T] [--end T] [--json] [--repo DIR]
+larder validate --view NAME --baseline T1..T2 --current T3..T4 [--threshold X] [--js-threshold Y] [--json] [--repo DIR]
   Check a view's expectations (range, allowed values, required, max null rate, min rows) over
   its source's rows with START <= event time <= END (ISO 8601 or "now"; default: every row), or
   over a .parquet/.csv/.arrow FILE: prints every violated expectation with counts and up to 5
   example rows; exit 1 when any fails. With --baseline/--current: compare the two windows per
   feature (PSI over the baseline's deciles for numbers, default threshold ${DEFAULT_PSI_THRESHOLD};
   Jensen-Shannon distance over top values for strings and bools, default ${DEFAULT_JS_THRESHOLD});
-  exit 1 when any feature drifted.`;
+  exit 1 when any feature drifted. --json prints the report as one JSON document instead.`;
 
 /** `T1..T2` (either side may be empty: open) as an inclusive window. */
 export function parseWindowArg(name: string, text: string, now: number): TimeWindow {
@@ -56,6 +56,7 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
       current: { type: 'string' },
       threshold: { type: 'string' },
       'js-threshold': { type: 'string' },
+      json: { type: 'boolean' },
     },
     false,
   );
@@ -85,8 +86,11 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
     try {
       const r = await computeDrift({ dir, registry: view.registry, view: view.view, baseline, current, psiThreshold, jsThreshold });
       if (!r.ok) return printError(io, r.error);
-      io.out(`Drift of feature view ${viewName}: baseline ${fmtWindow(baseline)}, current ${fmtWindow(current)}`);
-      for (const line of formatDrift(r.value)) io.out(line);
+      if (values.json) io.out(JSON.stringify(r.value, null, 2));
+      else {
+        io.out(`Drift of feature view ${viewName}: baseline ${fmtWindow(baseline)}, current ${fmtWindow(current)}`);
+        for (const line of formatDrift(r.value)) io.out(line);
+      }
       return r.value.features.some((f) => f.drifted) ? EXIT_USER : EXIT_OK;
     } finally {
       await closeParquetWorkers();
@@ -105,6 +109,10 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
     const r = await validateView({ dir, registry: view.registry, view: view.view, window, ...(values.file !== undefined && { file: values.file }) });
     if (!r.ok) return printError(io, r.error);
     const { report, what, files } = r.value;
+    if (values.json) {
+      io.out(JSON.stringify({ ...report, source: what, files }, null, 2));
+      return report.violations.length > 0 ? EXIT_USER : EXIT_OK;
+    }
     io.out(`Validating feature view ${viewName} over ${what} (${fmtWindow(window)})`);
     for (const line of formatReport(report)) io.out(line);
     if (report.violations.some((v) => v.examples.length > 0) && files.length > 1)

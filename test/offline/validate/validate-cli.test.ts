@@ -96,6 +96,17 @@ describe('larder validate', () => {
     ]);
   });
 
+  it('prints the report as JSON with --json (same exit code)', async () => {
+    const r = await run(repo, 'validate', '--view', 'trips', '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ view: 'trips', rows: 10, checked: 5, offendingRows: 4, source: 'source trips_src', files: [{ file: 'data/trips.parquet', firstRow: 0 }] });
+    expect(doc.violations[0]).toEqual({
+      column: 'rate', feature: 'rate', expectation: 'range', expected: '0 <= value <= 1', rows: 10, count: 3,
+      examples: [{ row: 5, value: 1.5 }, { row: 6, value: -0.5 }, { row: 8, value: 2 }],
+    });
+  });
+
   it('checks min rows over the window', async () => {
     const r = await run(repo, 'validate', '--view', 'trips', '--start', iso(3), '--end', iso(4));
     expect(r.code).toBe(1);
