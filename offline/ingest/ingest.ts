@@ -17,11 +17,11 @@ import { CachedRegistry } from '../../src/stores/registry/cached-registry.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { openRepoStores } from '../stores/open-online-store.ts';
-import { folderOfflineWriter } from './folder-offline-store.ts';
+import { openRepoOffline } from './open-offline.ts';
 import { rowsToFrame, type IngestRows } from './rows-frame.ts';
 
 export interface IngestOptions {
-  /** The historical store (default: the repo folder, beside each batch source). */
+  /** The historical store (default: larder.yaml's offline_store: the repo folder, or the local R2 state). */
   readonly offline?: OfflineWriter;
 }
 
@@ -45,7 +45,18 @@ export async function openIngest(repoDir: string, options: IngestOptions = {}): 
   const stores = await openRepoStores(dir, config);
   if (!stores.ok) return stores;
   const registry = new CachedRegistry(stores.value.registry, config.project, { ttlMs: 0 });
-  const offline = options.offline ?? folderOfflineWriter(dir);
+  let closeOffline = async () => undefined as void;
+  let offline = options.offline;
+  if (offline === undefined) {
+    const o = await openRepoOffline(dir, config);
+    if (!o.ok) {
+      await stores.value.close();
+      return o;
+    }
+    offline = o.value.writer;
+    closeOffline = () => o.value.close();
+  }
+  const writer: OfflineWriter = offline;
   const context = async (): Promise<Result<ServingContext>> => {
     const reg = await registry.get();
     if (!reg.ok) return reg;
@@ -55,13 +66,13 @@ export async function openIngest(repoDir: string, options: IngestOptions = {}): 
   return ok({
     project: config.project,
     onlineWhere: stores.value.onlineWhere,
-    offlineWhere: offline.where,
+    offlineWhere: writer.where,
     async push(pushSourceName, rows, o = {}) {
       const frame = rowsToFrame(rows);
       if (!frame.ok) return frame;
       const ctx = await context();
       if (!ctx.ok) return ctx;
-      return pushFrame(ctx.value, pushSourceName, frame.value, { to: o.to ?? 'online', offline });
+      return pushFrame(ctx.value, pushSourceName, frame.value, { to: o.to ?? 'online', offline: writer });
     },
     async writeToOnlineStore(viewName, rows) {
       const frame = rowsToFrame(rows);
@@ -70,7 +81,10 @@ export async function openIngest(repoDir: string, options: IngestOptions = {}): 
       if (!ctx.ok) return ctx;
       return writeViewFrame(ctx.value, viewName, frame.value);
     },
-    close: () => stores.value.close(),
+    close: async () => {
+      await closeOffline();
+      await stores.value.close();
+    },
   });
 }
 

@@ -12,7 +12,7 @@ import type { Limits } from '../../src/worker/limits.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
 import { openRepoStores } from '../stores/open-online-store.ts';
 import { RepoTransforms } from './repo-transforms.ts';
-import { folderOfflineWriter } from '../ingest/folder-offline-store.ts';
+import { openRepoOffline } from '../ingest/open-offline.ts';
 
 export interface ServeOptions {
   readonly repoDir: string;
@@ -47,6 +47,12 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
   const stores = await openRepoStores(options.repoDir, config);
   if (!stores.ok) return stores;
   const { registry: registryStore, metadata, online, close: closeStores } = stores.value;
+  // Where pushes with to: offline | online_and_offline go (larder.yaml offline_store).
+  const offlineStore = await openRepoOffline(options.repoDir, config);
+  if (!offlineStore.ok) {
+    await closeStores();
+    return offlineStore;
+  }
 
   const cacheSeconds = options.registryCacheSeconds ?? (config.registry.type === 'file' ? 10 : config.registry.cacheTtlSeconds);
   const cached = new CachedRegistry(registryStore, config.project, { ttlMs: cacheSeconds * 1000 });
@@ -59,7 +65,7 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
       return r;
     },
   };
-  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, metadata, transforms: transforms.map, limits: options.limits, auth: config.auth, offline: folderOfflineWriter(options.repoDir) });
+  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, metadata, transforms: transforms.map, limits: options.limits, auth: config.auth, offline: offlineStore.value.writer });
 
   const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;
@@ -69,6 +75,7 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
       s.once('error', reject);
     });
   } catch (e) {
+    await offlineStore.value.close();
     await closeStores();
     return err('invalid_argument', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${(e as Error).message}`);
   }
@@ -85,6 +92,7 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
         server.close(() => r());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await offlineStore.value.close();
       await closeStores();
     },
   });

@@ -48,9 +48,15 @@ export const OnlineStoreConfig = z.discriminatedUnion('type', [
 ]);
 export type OnlineStoreConfig = z.output<typeof OnlineStoreConfig>;
 
-export const OfflineStoreConfig = z
-  .strictObject({ type: z.literal('file').default('file'), path: RelPath.default(DEFAULT_OFFLINE_PATH) })
-  .transform((c) => ({ type: c.type, path: c.path }));
+/** Pushed rows (push `to: offline`) are kept beside each batch source: in the repo folder (`file`), or in the R2 bucket behind a Worker binding (`r2`; Node reads its local state). */
+export const OfflineStoreConfig = z.union([
+  z
+    .strictObject({ type: z.literal('r2'), binding: BindingName.default('OFFLINE'), bucket_name: z.string().min(1).default('larder-offline') })
+    .transform((c) => ({ type: c.type, binding: c.binding, bucketName: c.bucket_name })),
+  z
+    .strictObject({ type: z.literal('file').default('file'), path: RelPath.default(DEFAULT_OFFLINE_PATH) })
+    .transform((c) => ({ type: c.type, path: c.path })),
+]);
 export type OfflineStoreConfig = z.output<typeof OfflineStoreConfig>;
 
 export const ProjectConfig = z

@@ -139,4 +139,28 @@ describe('pushed rows in (local) R2', () => {
       await r2.value.close();
     }
   });
+
+  it('offline_store {type: r2} in larder.yaml: the SDK writes to the local R2 state by default', async () => {
+    const { openLocalR2 } = await import('../../../offline/ingest/local-r2.ts');
+    const dir = await makeRepo({ ...driverStatsTsRepo('ingest_r2'), 'larder.yaml': 'project: ingest_r2\noffline_store: { type: r2 }\n' });
+    expect((await run(dir, 'apply')).code).toBe(0);
+    const s = await openIngest(dir);
+    if (!s.ok) throw new Error(s.error.message);
+    let key = '';
+    try {
+      expect(s.value.offlineWhere).toBe('r2 OFFLINE');
+      const r = await s.value.push('driver_stats_push_source', [{ driver_id: 1001, event_timestamp: iso(PUSH_MS), conv_rate: 0.5, acc_rate: 0.5, avg_daily_trips: 5 }], { to: 'offline' });
+      key = r.ok ? r.value.offlineKey! : '';
+      expect(key).toMatch(/^data\/_pushed\/driver_stats\//);
+    } finally {
+      await s.value.close();
+    }
+    const r2 = await openLocalR2(dir);
+    if (!r2.ok) throw new Error(r2.error.message);
+    try {
+      expect((await r2.value.writer.list('data/_pushed/')).ok && (await r2.value.writer.list('data/_pushed/'))).toEqual({ ok: true, value: [key] });
+    } finally {
+      await r2.value.close();
+    }
+  });
 });
