@@ -94,6 +94,8 @@ function allowedKey(dtype: Dtype, v: unknown): string | null {
   }
 }
 
+const toPrecision = (dtype: Dtype, x: number): number => (dtype === 'float32' ? Math.fround(x) : x);
+
 const fmtList = (xs: readonly unknown[]) => {
   const shown = xs.slice(0, 10).map((x) => JSON.stringify(x));
   return `[${shown.join(', ')}${xs.length > 10 ? `, … (${xs.length} values)` : ''}]`;
@@ -158,7 +160,8 @@ export class ExpectationChecker {
       }
       return {
         target,
-        range: e.min === undefined && e.max === undefined ? null : { min: e.min ?? -Infinity, max: e.max ?? Infinity },
+        // float32 values are compared with the bounds in float32 too, so a declared max 0.1 admits the stored 0.1.
+        range: e.min === undefined && e.max === undefined ? null : { min: toPrecision(dtype, e.min ?? -Infinity), max: toPrecision(dtype, e.max ?? Infinity) },
         allowed,
         allowedBytes,
         required: e.required === true,
@@ -314,7 +317,7 @@ export class ExpectationChecker {
       };
       if (s.range !== null) {
         checked++;
-        push('range', rangeText(s.range.min, s.range.max), s.counters.range);
+        push('range', rangeText(e.min ?? -Infinity, e.max ?? Infinity), s.counters.range);
       }
       if (e.allowedValues !== undefined) {
         checked++;

@@ -36,6 +36,12 @@ describe('checkRowExpectations (parsed rows, before encoding)', () => {
     expect(r.violations.map((x) => [x.expected, x.count, x.examples])).toEqual([['value >= 10', 1, [{ row: 1, value: 9 }]]]);
   });
 
+  it('range on float32 compares in float32 (a stored 0.1 meets max 0.1)', () => {
+    const v = view([{ name: 'x', dtype: 'float32', expectations: { min: 0.1, max: 0.1 } }]);
+    expect(checkRowExpectations(v, parsed([[Math.fround(0.1)]])).violations).toEqual([]);
+    expect(checkRowExpectations(v, parsed([[Math.fround(0.2)]])).violations[0]?.count).toBe(1);
+  });
+
   it('allowed values: strings, ints (5n == 5) and float32 (rounded like the codec)', () => {
     const s = view([{ name: 'city', dtype: 'string', expectations: { allowedValues: ['a', 'b'] } }]);
     expect(checkRowExpectations(s, parsed([['a'], ['b'], [null]])).violations).toEqual([]);
