@@ -59,6 +59,15 @@ export function arrowPush(deps: PushRouteDeps): MiddlewareHandler {
     }
     const ctx = await deps.context();
     if (!ctx.ok) return deps.fail(c, ctx.error);
+    // Join-key strings are bounded as in JSON writes.
+    for (const v of ctx.value.registry.featureViews.values()) {
+      if (v.source !== name) continue;
+      for (const { name: col } of v.entityColumns) {
+        const i = (frame.value[col] ?? []).findIndex((x) => typeof x === 'string' && x.length > deps.limits.maxKeyLength);
+        if (i >= 0)
+          return deps.fail(c, { code: 'limit_exceeded', message: `entity column "${col}" row ${i}: key strings have at most ${deps.limits.maxKeyLength} characters`, details: { column: col, row: i } });
+      }
+    }
     const r = await pushFrame(ctx.value, name, frame.value, { to, offline: deps.offline });
     if (!r.ok) return deps.fail(c, r.error);
     return c.json(pushResponse(r.value), 200);
