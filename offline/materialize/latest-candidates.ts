@@ -3,6 +3,20 @@ import { bytesEqual, isNotOlder, type EncodedRow } from '../../src/core/online-s
 /** Approximate memory per held key beyond its bytes: a Map entry with its bigint key, and the slot columns. */
 export const SLOT_OVERHEAD_BYTES = 96;
 
+/** A group as a Map key: a small number when the u64 is below 2^31 (no BigInt allocated), else the bigint. */
+export type GroupKey = number | bigint;
+
+/** Group i of `groups`, read through `words` (an Int32Array over the same bytes) so small values allocate nothing. */
+export function groupAt(groups: BigUint64Array, words: Int32Array, i: number): GroupKey {
+  const lo = words[2 * i];
+  return words[2 * i + 1] === 0 && lo >= 0 ? lo : groups[i];
+}
+
+/** An i64 of a BigInt64Array as a number, read through an Int32Array over the same bytes (no BigInt allocated). */
+export function i64At(words: Int32Array, i: number): number {
+  return words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0);
+}
+
 /** A growable byte slab. */
 class Slab {
   bytes = new Uint8Array(1 << 16);
@@ -46,7 +60,7 @@ function grow<T extends Float64Array | Int32Array | BigUint64Array>(a: T, make: 
  * keeps the result exact) when `size` or `bytes` passes a limit.
  */
 export class LatestCandidates {
-  readonly #slotOf = new Map<bigint, number>();
+  readonly #slotOf = new Map<GroupKey, number>();
   #n = 0;
   #eventTs = new Float64Array(1024);
   #createdTs = new Float64Array(1024);
@@ -73,17 +87,19 @@ export class LatestCandidates {
   }
 
   /** Whether a strictly newer row of `group` is held (offer would drop a row that is beaten). */
-  readonly beaten = (group: bigint, eventTs: number, createdTs: number): boolean => {
+  readonly beaten = (group: GroupKey, eventTs: number, createdTs: number): boolean => {
     const s = this.#slotOf.get(group);
     return s !== undefined && !isNotOlder({ eventTs, createdTs }, { eventTs: this.#eventTs[s], createdTs: this.#createdTs[s] });
   };
 
   /** Rows with their groups (parallel arrays); rows may be views into a batch's buffers. */
   offer(rows: readonly EncodedRow[], groups: BigUint64Array): void {
+    const words = new Int32Array(groups.buffer, groups.byteOffset, groups.length * 2);
     for (let j = 0; j < rows.length; j++) {
       const r = rows[j];
-      const s = this.#slotOf.get(groups[j]);
-      if (s === undefined) this.#slotOf.set(groups[j], this.#add(r));
+      const g = groupAt(groups, words, j);
+      const s = this.#slotOf.get(g);
+      if (s === undefined) this.#slotOf.set(g, this.#add(r));
       else if (!bytesEqual(this.#keys.bytes.subarray(this.#keyAt[s], this.#keyAt[s] + this.#keyLen[s]), r.entityKey)) {
         this.#collided.push({ ...r, entityKey: r.entityKey.slice(), value: r.value.slice() });
         this.#collidedBytes += r.entityKey.length + r.value.length + SLOT_OVERHEAD_BYTES;

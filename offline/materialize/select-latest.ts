@@ -9,6 +9,7 @@ import { hashEntityKeys, serializeEntityKeys, type KeyColumn } from '../../src/k
 import { latestPerKey, NULL_TS, type LatestWindow } from '../../src/kernel/pit-join.ts';
 import { timestampMicros } from './column-values.ts';
 import { gatherField, gatherKey, nullKeyRows } from './gather.ts';
+import { groupAt, i64At, type GroupKey } from './latest-candidates.ts';
 import type { SourceBatch, SourceColumn } from './source-batch.ts';
 import type { ViewPlan } from './view-plan.ts';
 
@@ -22,7 +23,7 @@ export interface SelectedRows {
 }
 
 /** Whether a row already lost: the caller holds a strictly newer row of the same group. */
-export type BeatenCheck = (group: bigint, eventTs: number, createdTs: number) => boolean;
+export type BeatenCheck = (group: GroupKey, eventTs: number, createdTs: number) => boolean;
 
 function pick64(src: BigInt64Array, rows: Int32Array): BigInt64Array {
   const out = new BigInt64Array(rows.length);
@@ -94,10 +95,14 @@ export function selectLatest(k: KernelInstance, plan: ViewPlan, batch: SourceBat
   if (!chosen.ok) return chosen;
   let rows = chosen.value;
   if (beaten !== undefined) {
+    // Read through Int32 views: no BigInt per row.
+    const gw = new Int32Array(groupKeys.buffer, groupKeys.byteOffset, n * 2);
+    const ew = new Int32Array(eventTs.buffer, eventTs.byteOffset, n * 2);
+    const cw = new Int32Array(createdTs.buffer, createdTs.byteOffset, n * 2);
     let kept = 0;
     for (let j = 0; j < rows.length; j++) {
       const i = rows[j];
-      if (!beaten(groupKeys[i], Number(eventTs[i]), Number(createdTs[i]))) rows[kept++] = i;
+      if (!beaten(groupAt(groupKeys, gw, i), i64At(ew, i), i64At(cw, i))) rows[kept++] = i;
     }
     rows = rows.subarray(0, kept);
   }
