@@ -44,8 +44,6 @@ export { writeTable, writeParquetTable, writeCsvTable, writeArrowTable, outputFo
 export type { OutputFormat } from './historical/write-output.ts';
 export { fileStatistics, type FileStatisticsOptions, type FileStatisticsResult } from './stats/file-statistics.ts';
 export { viewStatistics, type ViewStatisticsOptions } from './stats/view-statistics.ts';
-export { toTfdvStatistics, type TfdvStatisticsList } from '../src/core/statistics/tfdv.ts';
-export { ViewStatisticsSchema, type ViewStatistics, type FeatureStatistics } from '../src/core/schema/statistics.ts';
 export { openIngest, push, writeToOnlineStore } from './ingest/ingest.ts';
 export type { IngestOptions, IngestSession } from './ingest/ingest.ts';
 export type { IngestRow, IngestRows } from './ingest/rows-frame.ts';
@@ -57,6 +55,3 @@ export type { LocalR2, LocalR2Options } from './ingest/local-r2.ts';
 export { validateView, type ValidateViewRequest, type ValidateViewResult } from './validate/validate-view.ts';
 export { computeDrift, formatDrift, type DriftRequest, type DriftReport, type FeatureDrift } from './validate/drift.ts';
 export { validateTable, trainingSetError } from './validate/validate-table.ts';
-export { checkRowExpectations, type ParsedValueRows } from '../src/core/validation/check-rows.ts';
-export { ExpectationChecker, hasExpectations, violationPolicy, type CheckColumn, type CheckTarget } from '../src/core/validation/expectation-checker.ts';
-export { expectationError, formatReport, formatViolation, type ExpectationReport, type ExpectationViolation } from '../src/core/validation/expectation-violation.ts';

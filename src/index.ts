@@ -71,3 +71,11 @@ export type { ApplyResult } from './stores/registry/apply-registry.ts';
 
 export { err, LarderError, ok, unwrap } from './core/errors.ts';
 export type { FsError, FsErrorCode, Result } from './core/errors.ts';
+
+// Statistics records (v1) and TFDV conversion; expectations checked on rows (also in the Worker).
+export { toTfdvStatistics, type TfdvStatisticsList } from './core/statistics/tfdv.ts';
+export { ViewStatisticsSchema, type ViewStatistics, type FeatureStatistics } from './core/schema/statistics.ts';
+export { checkRowExpectations, type ParsedValueRows } from './core/validation/check-rows.ts';
+export { ExpectationChecker, hasExpectations, violationPolicy, type CheckColumn, type CheckTarget } from './core/validation/expectation-checker.ts';
+export { expectationError, formatReport, formatViolation, type ExpectationReport, type ExpectationViolation } from './core/validation/expectation-violation.ts';
+export { METADATA_KINDS, type MetadataKind, type MetadataRecord, type MetadataStore } from './stores/metadata/metadata-store.ts';

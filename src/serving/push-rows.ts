@@ -41,6 +41,8 @@ export interface PushSummary {
   readonly views: string[];
   /** The offline object written, or null when the push was online only. */
   readonly offlineKey: string | null;
+  /** Rows kept although they break an expectation (views with `on_violation: accept`), summed over views. */
+  readonly violations?: number;
 }
 
 /** A validated push batch: per fed view, the parsed rows. */
@@ -166,5 +168,6 @@ export async function pushFrame(ctx: ServingContext, pushSource: string, df: Ent
     written += w.value.written;
     skipped += w.value.skipped;
   }
-  return ok({ rows: v.value.rows, written, skipped, views: online.map(([view]) => view.name), offlineKey });
+  const violations = v.value.parsed.reduce((a, p) => a + p.violations, 0);
+  return ok({ rows: v.value.rows, written, skipped, views: online.map(([view]) => view.name), offlineKey, ...(violations > 0 ? { violations } : {}) });
 }

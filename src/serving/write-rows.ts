@@ -1,4 +1,7 @@
 import { err, ok, type Result } from '../core/errors.ts';
+import { checkRowExpectations } from '../core/validation/check-rows.ts';
+import { hasExpectations, violationPolicy } from '../core/validation/expectation-checker.ts';
+import { expectationError } from '../core/validation/expectation-violation.ts';
 import type { EncodedRow, EntityKeyRef, WriteSummary } from '../core/online-store.ts';
 import type { FeatureView } from '../core/schema/feature-view.ts';
 import { encodeValueRows, type FeatureValue, type RowValues } from '../kernel/codec.ts';
@@ -24,6 +27,8 @@ export interface ParsedRows {
   readonly rows: number;
   readonly keys: EntityKeyRef[];
   readonly values: RowValues[];
+  /** Rows that break an expectation, kept because the view says `on_violation: accept` (else 0). */
+  readonly violations: number;
 }
 
 /** Number of rows of a columnar frame; an error when columns differ in length. */
@@ -81,7 +86,16 @@ export function parseViewRows(ctx: ServingContext, view: FeatureView, df: Entity
   if (issues.length > 0) return err('invalid_rows', describe(view, issues), { featureView: view.name, issues });
   const keys = viewEntityKeys(ctx.kernel, view, df, rows);
   if (!keys.ok) return err('invalid_rows', keys.error.message, { featureView: view.name, issues: [keys.error.details] });
-  return ok({ view, rows, keys: keys.value, values });
+  // Expectations (range, allowed values, required): the batch is refused whole, or kept and counted.
+  let violations = 0;
+  if (hasExpectations(view, { datasetLevel: false })) {
+    const report = checkRowExpectations(view, { rows, values });
+    if (report.violations.length > 0) {
+      if (violationPolicy(view) === 'reject') return { ok: false, error: expectationError(report) };
+      violations = report.offendingRows;
+    }
+  }
+  return ok({ view, rows, keys: keys.value, values, violations });
 }
 
 function describe(view: FeatureView, issues: readonly RowIssue[]): string {
@@ -147,7 +161,11 @@ async function refreshPrecomputed(ctx: ServingContext, service: string, sections
 }
 
 /** Parse, encode and write a columnar frame for one view (`/write-to-online-store`, push). */
-export async function writeViewFrame(ctx: ServingContext, viewName: string, df: EntityColumns): Promise<Result<WriteSummary & { rows: number }>> {
+export async function writeViewFrame(
+  ctx: ServingContext,
+  viewName: string,
+  df: EntityColumns,
+): Promise<Result<WriteSummary & { rows: number; violations?: number }>> {
   const view = ctx.registry.featureViews.get(viewName);
   if (!view) return err('unknown_feature_view', `unknown feature view "${viewName}"`, { featureView: viewName });
   const parsed = parseViewRows(ctx, view, df);
@@ -155,5 +173,7 @@ export async function writeViewFrame(ctx: ServingContext, viewName: string, df: 
   const enc = encodeParsedRows(ctx, parsed.value);
   if (!enc.ok) return enc;
   const w = await writeEncodedRows(ctx, view, enc.value);
-  return w.ok ? ok({ ...w.value, rows: parsed.value.rows }) : w;
+  if (!w.ok) return w;
+  const violations = parsed.value.violations;
+  return ok({ ...w.value, rows: parsed.value.rows, ...(violations > 0 ? { violations } : {}) });
 }

@@ -98,7 +98,8 @@ export function wireSchemas(limits: Limits) {
     .object({ feature_view_name: name, df: frame })
     .openapi('WriteToOnlineStoreRequest');
 
-  const WriteResponse = z.object({ rows: z.number(), written: z.number(), skipped: z.number() }).openapi('WriteResponse');
+  const violations = z.number().optional().openapi({ description: 'rows kept although they break an expectation (the view says on_violation: accept); absent when none' });
+  const WriteResponse = z.object({ rows: z.number(), written: z.number(), skipped: z.number(), violations }).openapi('WriteResponse');
 
   const PushResponse = z
     .object({
@@ -107,6 +108,7 @@ export function wireSchemas(limits: Limits) {
       skipped: z.number().openapi({ description: 'online rows skipped: a newer value was stored' }),
       views: z.array(z.string()).openapi({ description: 'online views updated' }),
       offline_key: z.string().nullable().openapi({ description: 'the historical-store object written (to: offline | online_and_offline), else null' }),
+      violations,
     })
     .openapi('PushResponse');
 

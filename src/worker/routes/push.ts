@@ -21,7 +21,7 @@ export interface PushRouteDeps {
 
 /** A push summary on the wire (snake_case, like the rest of the API). */
 export function pushResponse(s: PushSummary) {
-  return { rows: s.rows, written: s.written, skipped: s.skipped, views: s.views, offline_key: s.offlineKey };
+  return { rows: s.rows, written: s.written, skipped: s.skipped, views: s.views, offline_key: s.offlineKey, ...(s.violations ? { violations: s.violations } : {}) };
 }
 
 export const isArrowStream = (contentType: string | undefined): boolean =>
