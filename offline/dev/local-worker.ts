@@ -115,6 +115,8 @@ export function wranglerConfig(repoDir: string, config: ProjectConfig, bindings:
     },
     kv_namespaces: [{ binding: WORKER_KV, id: bindings.kv.localId }],
     d1_databases: [{ binding: WORKER_D1, database_name: bindings.d1.databaseName, database_id: bindings.d1.localId, migrations_dir: LARDER_MIGRATIONS_DIR }],
+    // Rows pushed with to=offline land here; `pullPushedObjects(openLocalR2(repo))` brings them to the repo.
+    r2_buckets: [{ binding: 'OFFLINE', bucket_name: 'larder-offline' }],
     // Transformation modules may import `larder` without depending on it.
     alias: { larder: LARDER_PACKAGE_ENTRY, 'larder/worker': LARDER_WORKER_ENTRY },
   };

@@ -11,8 +11,10 @@ online_store:
   type: sqlite
   path: data/online.db
 offline_store:
-  # Where pushed rows are kept.
-  path: data/offline
+  # Rows pushed with to=offline are appended as files beside the push source's batch source
+  # (data/_pushed/...), where historical retrieval and materialization read them;
+  # {type: r2} takes them from the local R2 state of \`larder dev\` instead.
+  type: file
 `,
     'features.ts': `// Feature definitions. \`larder apply\` reads every *.ts and *.yaml file beside larder.yaml.
 import { entity, featureService, featureView, fileSource, onDemandFeatureView, pushSource, requestSource } from 'larder';
@@ -121,6 +123,22 @@ binding = "DB"
 database_name = "${project}"
 database_id = "00000000-0000-0000-0000-000000000000"
 migrations_dir = "node_modules/larder/src/stores/d1/migrations"
+
+# Rows pushed with to=offline / online_and_offline (the historical store).
+[[r2_buckets]]
+binding = "OFFLINE"
+bucket_name = "larder-offline"
+
+# Optional: stream pushes through Cloudflare Queues (messages are Feast push bodies).
+# [[queues.producers]]
+# binding = "PUSH_QUEUE"
+# queue = "larder-push"
+# [[queues.producers]]
+# binding = "PUSH_DLQ"
+# queue = "larder-push-dlq"
+# [[queues.consumers]]
+# queue = "larder-push"
+# dead_letter_queue = "larder-push-dlq"
 `,
     'worker/index.ts': `// The Worker entry of this repo (npx wrangler dev / deploy): larder's Worker with the repo's
 // on-demand transformations, keyed as the registry names them (module#function). \`larder dev\`
