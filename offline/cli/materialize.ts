@@ -82,7 +82,7 @@ function progressBar(): { update(p: ViewProgress): void; clear(): void } {
       const filled = Math.round(done * width);
       const rate = t > t0 ? Math.round(p.rowsRead / ((t - t0) / 1000)) : 0;
       const where = origin.parts === null ? `file ${origin.fileIndex + 1}/${origin.files}` : `file ${origin.fileIndex + 1}/${origin.files}, row group ${origin.part + 1}/${origin.parts}`;
-      const cols = process.stderr.columns ?? 100;
+      const cols = process.stderr.columns || 100;
       const line = `${p.view} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)}% ${p.rowsRead.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s (${where})`;
       process.stderr.write(`\r\x1b[K${line.slice(0, Math.max(20, cols - 1))}`);
       shown = true;
