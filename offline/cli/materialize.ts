@@ -5,7 +5,7 @@ import type { ServingContext } from '../../src/serving/context.ts';
 import { materialize, UNBOUNDED_START, type MaterializeMode, type ViewOutcome } from '../materialize/materialize.ts';
 import type { ViewProgress } from '../materialize/materialize-view.ts';
 import { remoteSink, type RemoteTarget } from '../materialize/remote-sink.ts';
-import { watermarkPath } from '../materialize/watermarks.ts';
+import { metadataWatermarks, watermarkPath } from '../materialize/watermarks.ts';
 import { closeParquetWorkers } from '../parquet/index.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
 import { loadConfig } from '../repo/load-config.ts';
@@ -21,7 +21,7 @@ export const MATERIALIZE_HELP = `larder materialize START END [--views a,b] [--r
   LARDER_TOKEN environment variable) is sent as "Authorization: Bearer T".`;
 
 export const MATERIALIZE_INCREMENTAL_HELP = `larder materialize-incremental END [--views a,b] [--lookback DUR] [--remote URL [--token T]] [--repo DIR]
-  The same from each view's watermark (data/materialization.json) to END; a view's first run
+  The same from each view's watermark (kept beside the registry) to END; a view's first run
   starts at END - ttl (ttl 0: from the beginning). --lookback (e.g. 2h) re-reads that much
   before the watermark for late-arriving rows. Watermarks move only after the rows are written,
   and are kept per target store (a --remote URL is a store of its own).`;
@@ -143,7 +143,7 @@ async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, v
       mode,
       ...(views && { views }),
       ...(remote && { write: remoteSink(ctx.kernel, ctx.registry, remote) }),
-      watermarks: { path: watermarkPath(dir, config), store: target },
+      watermarks: { marks: metadataWatermarks(stores.value.metadata, config.project, watermarkPath(dir, config)), store: target },
       onProgress: (p) => progress.update(p),
       onView: (o) => {
         progress.clear();

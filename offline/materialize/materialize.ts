@@ -6,7 +6,7 @@ import type { ServingContext } from '../../src/serving/context.ts';
 import { viewTable } from '../../src/serving/view-table.ts';
 import { materializeView, type RowSink, type ViewProgress, type ViewSummary } from './materialize-view.ts';
 import { planView } from './view-plan.ts';
-import { readWatermarks, writeWatermarks, type WatermarkFile } from './watermarks.ts';
+import { fileWatermarks, type WatermarkStore } from './watermarks.ts';
 
 /** The earliest event time a window can start at (i64 MIN is the null timestamp). */
 export const UNBOUNDED_START = NULL_TS + 1n;
@@ -23,8 +23,12 @@ export interface MaterializeRequest {
   readonly mode: MaterializeMode;
   /** View names (default: every online view). */
   readonly views?: readonly string[];
-  /** The watermark file, and a description of the online store it belongs to. */
-  readonly watermarks: { readonly path: string; readonly store: string };
+  /**
+   * Where watermarks are kept (a JSON file at `path`, or a WatermarkStore),
+   * and a description of the online store they belong to (another store's
+   * watermark is not used).
+   */
+  readonly watermarks: { readonly path: string; readonly store: string } | { readonly marks: WatermarkStore; readonly store: string };
   /** Memory bounds of a view's run (see MaterializeViewOptions). */
   readonly maxCandidates?: number;
   readonly maxHeldBytes?: number;
@@ -71,15 +75,15 @@ function windowFor(view: FeatureView, mode: MaterializeMode, mark: { watermark: 
 export async function materialize(req: MaterializeRequest): Promise<Result<ViewOutcome[]>> {
   const views = selectViews(req.ctx, req.views);
   if (!views.ok) return views;
-  const read = await readWatermarks(req.watermarks.path, req.ctx.project);
-  if (!read.ok) return read;
-  let file: WatermarkFile = read.value;
+  const marks = 'marks' in req.watermarks ? req.watermarks.marks : fileWatermarks(req.watermarks.path, req.ctx.project);
   const out: ViewOutcome[] = [];
   for (const view of views.value) {
     const plan = planView(req.ctx.registry, view);
     if (!plan.ok) return plan;
     const table = viewTable(view);
-    const stored = file.views[view.name];
+    const read = await marks.read(view.name);
+    if (!read.ok) return read;
+    const stored = read.value ?? undefined;
     const mark = stored !== undefined && stored.table === table && stored.store === req.watermarks.store ? stored : undefined;
     const window = windowFor(view, req.mode, mark);
     if (window.start > window.end) {
@@ -100,14 +104,7 @@ export async function materialize(req: MaterializeRequest): Promise<Result<ViewO
     // A range run never moves a watermark back (an old back-fill after incremental runs).
     const prev = mark === undefined ? null : parseTimestamp(mark.watermark);
     const next = prev !== null && req.mode.kind === 'range' && BigInt(prev) > window.end ? BigInt(prev) : window.end;
-    file = {
-      ...file,
-      views: {
-        ...file.views,
-        [view.name]: { watermark: microsToRfc3339(Number(next)), table, store: req.watermarks.store, updated_at: new Date().toISOString() },
-      },
-    };
-    const w = await writeWatermarks(req.watermarks.path, file);
+    const w = await marks.write(view.name, { watermark: microsToRfc3339(Number(next)), table, store: req.watermarks.store, updated_at: new Date().toISOString() });
     if (!w.ok) return w;
     const outcome: ViewOutcome = { status: 'done', ...done.value };
     req.onView?.(outcome);

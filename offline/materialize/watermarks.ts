@@ -1,11 +1,16 @@
-// Materialization watermarks: a small JSON file next to the registry, e.g.
-// data/materialization.json, written atomically (temp file + rename) after a
-// view's rows are in the online store.
+// Materialization watermarks, one record per view, written after the view's
+// rows are in the online store. The CLI keeps them in the project's metadata
+// store beside the registry (kind 'watermark': a folder beside a file
+// registry, the D1 table or KV keys of a D1 / KV registry), where the
+// Worker's freshness endpoints read them; the library can also keep them in
+// one JSON file (e.g. data/materialization.json, written atomically), which
+// the CLI also mirrors to and falls back to for views without a record.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../src/core/errors.ts';
 import type { ProjectConfig } from '../../src/core/schema/project-config.ts';
+import type { MetadataStore } from '../../src/stores/metadata/metadata-store.ts';
 
 export const WATERMARK_FILE = 'materialization.json';
 
@@ -63,4 +68,50 @@ export async function writeWatermarks(path: string, file: WatermarkFile): Promis
   } catch (e) {
     return err('store_unavailable', `cannot write ${path}: ${(e as Error).message}`);
   }
+}
+
+/** Where a run reads and moves its views' watermarks. */
+export interface WatermarkStore {
+  read(view: string): Promise<Result<ViewWatermark | null>>;
+  write(view: string, mark: ViewWatermark): Promise<Result<void>>;
+}
+
+/** Watermarks in one JSON file (version 1). */
+export function fileWatermarks(path: string, project: string): WatermarkStore {
+  return {
+    async read(view) {
+      const f = await readWatermarks(path, project);
+      return f.ok ? ok(f.value.views[view] ?? null) : f;
+    },
+    async write(view, mark) {
+      const f = await readWatermarks(path, project);
+      if (!f.ok) return f;
+      return writeWatermarks(path, { ...f.value, views: { ...f.value.views, [view]: mark } });
+    },
+  };
+}
+
+/**
+ * Watermarks as metadata records (kind 'watermark', named by view; the body
+ * is a ViewWatermark). With `legacyFile` (the JSON file of earlier versions),
+ * a view without a record falls back to the file, and writes are mirrored
+ * there after the record (for readers of the file, e.g. test/e2e/catalog;
+ * the record is what counts).
+ */
+export function metadataWatermarks(metadata: MetadataStore, project: string, legacyFile?: string): WatermarkStore {
+  const legacy = legacyFile === undefined ? null : fileWatermarks(legacyFile, project);
+  return {
+    async read(view) {
+      const r = await metadata.get(project, 'watermark', view);
+      if (!r.ok) return r;
+      if (r.value === null) return legacy === null ? ok(null) : legacy.read(view);
+      const parsed = ViewWatermark.safeParse(r.value.body);
+      if (!parsed.success) return err('corrupt_data', `the watermark record of view "${view}" is not a larder watermark: ${parsed.error.issues[0]?.message}`);
+      return ok(parsed.data);
+    },
+    async write(view, mark) {
+      const w = await metadata.put(project, 'watermark', view, mark);
+      return !w.ok || legacy === null ? w : legacy.write(view, mark);
+    },
+  };
 }

@@ -2,12 +2,13 @@
 // and compare the online store with an uninterrupted run's, row for row.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { microsToRfc3339 } from '../../../src/core/time.ts';
 import { SqliteOnlineStore } from '../../../src/stores/sqlite/sqlite-online-store.ts';
+import { FileMetadataStore } from '../../../offline/stores/file-metadata-store.ts';
 import { makeRepo } from '../support/repo-fixture.ts';
 import { FEATURES_YAML, randomRows, SEC, T0, writeRowsArrow, writeRowsCsv, writeRowsParquet } from './fixture.ts';
 
@@ -48,9 +49,11 @@ function countRows(dir: string, viewPrefix: string): number {
   }
 }
 
-const watermarks = async (dir: string) => {
-  const path = join(dir, 'data/materialization.json');
-  return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')).views as Record<string, { watermark: string }>) : {};
+/** The watermark records, beside the file registry (data/metadata). */
+const watermarks = async (dir: string): Promise<Record<string, { watermark: string }>> => {
+  const r = await new FileMetadataStore(join(dir, 'data/metadata')).list('mat', 'watermark');
+  if (!r.ok) throw new Error(r.error.message);
+  return Object.fromEntries(r.value.map((m) => [m.name, m.body as { watermark: string }]));
 };
 
 describe('materialize: kill and resume', () => {
@@ -80,13 +83,13 @@ describe('materialize: kill and resume', () => {
     // Kill once the second view (stats_by_city, after stats) has some rows written, not all.
     const run = larder(ARGS, killed);
     let killedAt = -1;
-    let marksAtKill: Record<string, { watermark: string }> = {};
-    const poll = setInterval(async () => {
+    let marksAtKill: Promise<Record<string, { watermark: string }>> | null = null;
+    const poll = setInterval(() => {
       const n = countRows(killed, 'stats_by_city');
       if (n > 0 && killedAt < 0) {
         run.child.kill('SIGKILL');
         killedAt = n;
-        marksAtKill = await watermarks(killed);
+        marksAtKill = watermarks(killed);
       }
     }, 15);
     const ended = await run.exited;
@@ -97,7 +100,7 @@ describe('materialize: kill and resume', () => {
     expect(partial).toBeGreaterThanOrEqual(killedAt);
     expect(partial).toBeLessThan(full);
     // The finished view's watermark moved; the killed one's did not.
-    expect(Object.keys(marksAtKill), `killed at ${killedAt} rows: ${ended.output}`).toEqual(["stats"]);
+    expect(Object.keys((await marksAtKill) ?? {}), `killed at ${killedAt} rows: ${ended.output}`).toEqual(['stats']);
     expect(Object.keys(await watermarks(killed))).toEqual(['stats']);
 
     const again = await larder(ARGS, killed).exited;
