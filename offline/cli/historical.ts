@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { getHistoricalFeatures, type HistoricalProgress } from '../historical/get-historical-features.ts';
-import { outputFormatOf, writeTable } from '../historical/write-output.ts';
+import type { HistoricalProgress } from '../historical/get-historical-features.ts';
+import { writeHistoricalFeatures } from '../historical/write-historical.ts';
+import { outputFormatOf } from '../historical/write-output.ts';
 import { closeParquetWorkers } from '../parquet/index.ts';
 import { trainingSetReport } from '../validate/validate-table.ts';
 import { type CliIo, EXIT_OK, parseCommandArgs, printError, resolveRepo, UsageError } from './cli-io.ts';
@@ -10,7 +11,8 @@ export const HISTORICAL_HELP = `larder historical --entities FILE (--features vi
   Point-in-time-correct training data: every entity row (FILE: .parquet, .csv or .arrow, with an
   event_timestamp column or one timestamp column) with each feature's latest value at or before
   the row's time (within the view's ttl), one output row per input row, in order. --out is
-  .parquet, .csv or .arrow, written to a temporary file and renamed into place. --validate checks
+  .parquet, .csv or .arrow, streamed in chunks of 1 Mi rows (features spill to a temp directory
+  beside it when the output is large) to a temporary file renamed into place. --validate checks
   the output against the views' expectations first: on failure it prints the report, writes
   nothing and exits 1.`;
 
@@ -25,7 +27,8 @@ function progressLine(): { update(p: HistoricalProgress): void; clear(): void } 
       const t = performance.now();
       if (t - last < 100) return;
       last = t;
-      process.stderr.write(`\r\x1b[K${p.view}: ${p.phase === 'read' ? 'reading' : 'joining'} ${p.rows.toLocaleString('en-US')} rows`);
+      const what = p.phase === 'write' ? 'writing' : `${p.view}: ${p.phase === 'read' ? 'reading' : 'joining'}`;
+      process.stderr.write(`\r\x1b[K${what} ${p.rows.toLocaleString('en-US')} rows`);
       shown = true;
     },
     clear() {
@@ -63,7 +66,8 @@ export async function historicalCommand(args: readonly string[], io: CliIo): Pro
   const progress = progressLine();
   const started = performance.now();
   try {
-    const r = await getHistoricalFeatures({
+    const out = resolve(io.cwd, values.out);
+    const r = await writeHistoricalFeatures({
       repo: resolveRepo(io, values.repo),
       entities: resolve(io.cwd, values.entities),
       ...(features ? { features } : { featureService: values.service! }),
@@ -71,17 +75,15 @@ export async function historicalCommand(args: readonly string[], io: CliIo): Pro
       filterByCreatedTimestamp: values['filter-by-created-timestamp'] ?? false,
       onProgress: (p) => progress.update(p),
       validate: values.validate ?? false,
+      out,
     });
     progress.clear();
     if (!r.ok) {
       for (const line of trainingSetReport(r.error)) io.out(line);
       return printError(io, r.error);
     }
-    const out = resolve(io.cwd, values.out);
-    const w = await writeTable(r.value, out);
-    if (!w.ok) return printError(io, w.error);
     const secs = ((performance.now() - started) / 1000).toFixed(2);
-    io.out(`Wrote ${r.value.numRows.toLocaleString('en-US')} rows x ${r.value.numCols} columns to ${values.out} in ${secs} s.`);
+    io.out(`Wrote ${r.value.rows.toLocaleString('en-US')} rows x ${r.value.columns} columns to ${values.out} in ${secs} s.`);
     return EXIT_OK;
   } finally {
     progress.clear();

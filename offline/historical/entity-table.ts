@@ -37,6 +37,9 @@ export interface EntityTable {
   readonly fromText: boolean;
 }
 
+/** A column name for a one-line message (control characters escaped). */
+const oneLine = (name: string): string => (/[\x00-\x1f]/.test(name) ? JSON.stringify(name) : name);
+
 /** The canonical entity timestamp column name. */
 export const ENTITY_TS = 'event_timestamp';
 
@@ -198,7 +201,7 @@ export function timestampColumnName(e: EntityTable): Result<string> {
   });
   if (candidates.length === 1) return ok(candidates[0]);
   if (candidates.length === 0)
-    return err('missing_entity_column', `the entity table has no timestamp column (name one "${ENTITY_TS}"; columns: ${fields.join(', ') || 'none'})`, { columns: fields });
+    return err('missing_entity_column', `the entity table has no timestamp column (name one "${ENTITY_TS}"; columns: ${fields.map(oneLine).join(', ') || 'none'})`, { columns: fields });
   return err('missing_entity_column', `the entity table has several timestamp columns (${candidates.join(', ')}); name the one to join on "${ENTITY_TS}"`, { columns: candidates });
 }
 
@@ -267,7 +270,7 @@ const TYPE_NAME: Partial<Record<Type, string>> = { [Type.Int]: 'integer', [Type.
  */
 export function entityKeyColumn(e: EntityTable, key: string, type: KeyType, column: string): Result<KeyColumn> {
   const v = e.table.getChild(column);
-  if (!v) return err('missing_entity_column', `the entity table has no column "${column}" (join key "${key}"; columns: ${e.table.schema.fields.map((f) => f.name).join(', ')})`, { column });
+  if (!v) return err('missing_entity_column', `the entity table has no column "${column}" (join key "${key}"; columns: ${e.table.schema.fields.map((f) => oneLine(f.name)).join(', ')})`, { column });
   const t = v.type as { typeId: Type; bitWidth?: number };
   const mistyped = () =>
     err<KeyColumn>('invalid_entity_value', `entity column "${column}" is ${TYPE_NAME[t.typeId] ?? String(v.type)}, but join key "${key}" is ${type}`, { column, expected: type, actual: String(v.type) });

@@ -11,7 +11,7 @@ import { err, ok, type Result } from '../../src/core/errors.ts';
 import { nextRegistry } from '../../src/core/registry/plan.ts';
 import { indexRegistry, type RegistryIndex } from '../../src/core/registry/registry-index.ts';
 import type { RegistryDocument } from '../../src/core/schema/registry-document.ts';
-import { resolveFeatures, type ResolvedView } from '../../src/core/serving/feature-refs.ts';
+import { resolveFeatures, type ResolvedOnDemandView, type ResolvedView } from '../../src/core/serving/feature-refs.ts';
 import type { FeatureValue, FieldType } from '../../src/kernel/codec.ts';
 import type { KernelInstance } from '../../src/kernel/instance.ts';
 import { hashEntityKeys, type KeyColumn, type KeyType } from '../../src/kernel/keys.ts';
@@ -29,6 +29,7 @@ import { rawKeyWords, readViewRows, usesRawKeys } from '../sources/view-rows.ts'
 import { planView, type ViewPlan } from '../materialize/view-plan.ts';
 import { trainingSetError, validateTable } from '../validate/validate-table.ts';
 import { featureVector } from './arrow-output.ts';
+import { spillable, spillViewFeatures, type Spill } from './spill-gather.ts';
 import { entityKeyColumn, entityTimestamps, loadEntities, timestampColumnName, type EntityInput, type EntityTable } from './entity-table.ts';
 
 /**
@@ -40,8 +41,8 @@ const ROUND_ROWS = 1 << 18;
 
 export interface HistoricalProgress {
   readonly view: string;
-  readonly phase: 'read' | 'join';
-  /** Source rows read so far (phase read). */
+  readonly phase: 'read' | 'join' | 'write';
+  /** Source rows read so far (phase read), output rows written (phase write). */
   readonly rows: number;
 }
 
@@ -127,13 +128,37 @@ function requestValue(dtype: FieldType, v: unknown): FeatureValue {
   return coerceValue(dtype, typeof v === 'number' && dtype === 'unix_timestamp' ? v / 1000 : v) ?? null;
 }
 
-/**
- * Build a training set: the entity table with every column unchanged, one
- * output row per input row in input order, plus the requested features
- * (`feature`, or `view__feature` with fullFeatureNames), on-demand features
- * computed after the join with the same function the online path runs.
- */
-export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Result<Table>> {
+/** Where an output feature's values are: a whole column in memory, or spilled per output chunk. */
+export type ColumnSource = { readonly kind: 'full'; readonly col: FeatureColumn } | { readonly kind: 'spill'; readonly spill: Spill; readonly name: string };
+
+/** How pass 2 keeps the chosen rows' features: whole columns, or spilled by output chunk. */
+export interface GatherMode {
+  readonly spill: {
+    readonly dir: string;
+    readonly chunkRows: number;
+    /** Whether to spill, given the entity rows and the dtypes of every output feature. */
+    readonly when: (rows: number, dtypes: readonly FieldType[]) => boolean;
+  } | null;
+}
+
+/** Everything joined, before on-demand features and the output are assembled. */
+export interface Joined {
+  readonly registry: RegistryIndex;
+  readonly dir: string;
+  readonly e: EntityTable;
+  readonly n: number;
+  readonly entityNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly views: readonly ResolvedView[];
+  readonly onDemandViews: readonly ResolvedOnDemandView[];
+  readonly out: Map<string, ColumnSource>;
+  /** Joined feature columns by `view:feature` for on-demand inputs (identity join-key map). */
+  readonly joined: Map<string, ColumnSource>;
+  readonly spilled: boolean;
+}
+
+/** Resolve, load the entities, join every view and gather (or spill) the chosen rows' features. */
+export async function joinAll(req: HistoricalRequest, mode: GatherMode): Promise<Result<Joined>> {
   if ((req.features === undefined) === (req.featureService === undefined))
     return err('invalid_request', 'give either features (view:feature references) or featureService');
   const reg = await registryOf(req);
@@ -178,9 +203,12 @@ export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Res
   }
 
   const k = req.kernel ?? (await nodeKernel());
-  const out = new Map<string, Vector>();
-  /** Joined feature columns by `view:feature` for on-demand inputs (identity join-key map). */
-  const joined = new Map<string, FeatureColumn>();
+  const outDtypes = [...views, ...onDemandViews].flatMap((v) => v.features.map((f) => f.dtype as FieldType));
+  const spillTo = mode.spill !== null && mode.spill.when(n, outDtypes) ? mode.spill : null;
+  const out = new Map<string, ColumnSource>();
+  const joined = new Map<string, ColumnSource>();
+  let spilled = false;
+  let readIndex = 0;
   for (const r of reads.value.values()) {
     // Pass 1: keys and timestamps of the source, the join in the kernel, and the matches by source row.
     // (In a function, so the source columns are garbage before pass 2 reads features.)
@@ -189,54 +217,103 @@ export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Res
     const pass1 = await joinView(k, registry, dir, r.view, targets.map((t) => t.keys), ts.value, req);
     if (!pass1.ok) return pass1;
     const { plan, orders } = pass1.value;
-    // Pass 2: the chosen rows' features, straight into the output columns.
-    const gathered = await gatherViewFeatures(dir, plan, [...r.features], orders);
-    if (!gathered.ok) return gathered;
+    // Pass 2: the chosen rows' features, straight into the output columns (or spilled by output chunk).
+    const names = [...r.features];
+    const spill = spillTo !== null && spillable(plan.features.filter((f) => r.features.has(f.name)).map((f) => f.dtype as FieldType)) ? spillTo : null;
+    let sources: ((name: string) => ColumnSource)[];
+    if (spill !== null) {
+      const s = await spillViewFeatures(dir, plan, names, orders, spill.chunkRows, spill.dir, `r${readIndex}`);
+      if (!s.ok) return s;
+      spilled = true;
+      sources = s.value.map((sp) => (name: string) => ({ kind: 'spill', spill: sp, name }));
+    } else {
+      const gathered = await gatherViewFeatures(dir, plan, names, orders);
+      if (!gathered.ok) return gathered;
+      sources = gathered.value.map((cols) => (name: string) => ({ kind: 'full', col: cols.get(name)! }));
+    }
+    readIndex++;
     targets.forEach((t, ti) => {
       const identity = t.rv === null || r.view.entityColumns.every((c) => t.rv!.joinKeyMap[c.name] === c.name);
       for (const name of r.features) {
-        const col = gathered.value[ti].get(name)!;
+        const src = sources[ti](name);
         const o = t.rv?.features.find((f) => f.name === name);
-        if (o) out.set(o.outputName, featureVector(col));
+        if (o) out.set(o.outputName, src);
         if (identity && !joined.has(`${r.view.name}:${name}`) && odfvInputs.some((x) => x.name === r.view.name && x.features.includes(name)))
-          joined.set(`${r.view.name}:${name}`, col);
+          joined.set(`${r.view.name}:${name}`, src);
       }
     });
   }
+  return ok({ registry, dir, e, n, entityNames, outputNames, views, onDemandViews, out, joined, spilled });
+}
 
-  for (const o of onDemandViews) {
-    const inputs: Record<string, FeatureValue>[] = Array.from({ length: n }, () => ({}));
+/**
+ * On-demand features for `len` rows: inputs from the request columns
+ * (`entityColumn`) and joined features (`joinedColumn`), computed with the
+ * same function the online path runs; output columns by output name.
+ */
+export async function onDemandInto(
+  j: Joined,
+  len: number,
+  entityColumn: (name: string) => Vector | null,
+  joinedColumn: (key: string) => FeatureColumn | undefined,
+  transforms: () => Promise<ReadonlyMap<string, OnDemandFn>>,
+  into: Map<string, FeatureColumn>,
+): Promise<Result<void>> {
+  for (const o of j.onDemandViews) {
+    const inputs: Record<string, FeatureValue>[] = Array.from({ length: len }, () => ({}));
     for (const src of o.view.sources) {
       if (src.type === 'request_source') {
-        const rs = registry.sources.get(src.name);
+        const rs = j.registry.sources.get(src.name);
         if (rs?.type !== 'request') continue;
         for (const f of rs.schema) {
-          const v = e.table.getChild(f.name);
+          const v = entityColumn(f.name);
           if (!v) return err('missing_entity_column', `on-demand view "${o.view.name}" needs request data "${f.name}" as an entity column`, { column: f.name });
-          for (let i = 0; i < n; i++) inputs[i][f.name] = requestValue(f.dtype as FieldType, v.get(i));
+          for (let i = 0; i < len; i++) inputs[i][f.name] = requestValue(f.dtype as FieldType, v.get(i));
         }
         continue;
       }
       for (const f of src.features) {
-        const col = joined.get(`${src.name}:${f}`);
+        const col = joinedColumn(`${src.name}:${f}`);
         if (!col) continue;
-        for (let i = 0; i < n; i++) inputs[i][f] = featureValueAt(col, i);
+        for (let i = 0; i < len; i++) inputs[i][f] = featureValueAt(col, i);
       }
     }
-    const computed = runOnDemand(o.view, req.transforms ?? (await loadTransforms(dir, registry)), inputs);
+    const computed = runOnDemand(o.view, await transforms(), inputs);
     if (!computed.ok) return computed;
     for (const f of o.features) {
       const i = o.view.features.findIndex((x) => x.name === f.name);
-      out.set(f.outputName, featureVector({ kind: 'js', dtype: f.dtype as FieldType, values: computed.value[i] }));
+      into.set(f.outputName, { kind: 'js', dtype: f.dtype as FieldType, values: computed.value[i] });
     }
   }
+  return ok(undefined);
+}
 
+export function transformsOf(req: HistoricalRequest, j: Joined): () => Promise<ReadonlyMap<string, OnDemandFn>> {
+  let loaded: Promise<ReadonlyMap<string, OnDemandFn>> | null = null;
+  return () => (loaded ??= req.transforms ? Promise.resolve(req.transforms) : loadTransforms(j.dir, j.registry));
+}
+
+/**
+ * Build a training set: the entity table with every column unchanged, one
+ * output row per input row in input order, plus the requested features
+ * (`feature`, or `view__feature` with fullFeatureNames), on-demand features
+ * computed after the join with the same function the online path runs.
+ * The whole output is in memory; writeHistoricalFeatures streams it to a file.
+ */
+export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Result<Table>> {
+  const joinedAll = await joinAll(req, { spill: null });
+  if (!joinedAll.ok) return joinedAll;
+  const j = joinedAll.value;
+  const full = (s: ColumnSource | undefined) => (s?.kind === 'full' ? s.col : undefined);
+  const computed = new Map<string, FeatureColumn>();
+  const od = await onDemandInto(j, j.n, (name) => j.e.table.getChild(name), (key) => full(j.joined.get(key)), transformsOf(req, j), computed);
+  if (!od.ok) return od;
   const columns: Record<string, Vector> = {};
-  for (const name of entityNames) columns[name] = e.table.getChild(name)!;
-  for (const name of outputNames) columns[name] = out.get(name)!;
+  for (const name of j.entityNames) columns[name] = j.e.table.getChild(name)!;
+  for (const name of j.outputNames) columns[name] = featureVector(computed.get(name) ?? full(j.out.get(name))!);
   const table = new Table(columns);
   if (req.validate === true) {
-    const failed = trainingSetError(validateTable(table, views));
+    const failed = trainingSetError(validateTable(table, j.views));
     if (failed !== null) return { ok: false, error: failed };
   }
   return ok(table);

@@ -1,12 +1,14 @@
 // Writing a training set (an Arrow Table) to Parquet, CSV or Arrow IPC, by
 // file extension. Each writer writes a temporary file beside the target and
-// renames it into place, so a failed run leaves nothing half-written.
+// renames it into place, so a failed run leaves nothing half-written. The
+// *Chunks writers take the output as a stream of tables (in row order) and
+// write each as it comes, so the whole output need not be in memory.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { RecordBatchFileWriter, type Table, Type, type Data, type Vector } from 'apache-arrow';
-import { err, ok, type Result } from '../../src/core/errors.ts';
+import { RecordBatchFileWriter, type DataType, type Schema, type Table, Type, type Data } from 'apache-arrow';
+import { err, ok, type FsError, type Result } from '../../src/core/errors.ts';
 import { microsToRfc3339 } from '../../src/core/time.ts';
 import { writeParquet, type WriteColumn } from '../parquet/index.ts';
 import type { WriteType, WriteValues } from '../parquet/writer.ts';
@@ -28,7 +30,7 @@ async function viaTemp(path: string, write: (tmp: string) => Promise<void>): Pro
     return ok(undefined);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    return err('io_error', `cannot write ${path}: ${(e as Error).message.split('\n')[0]}`, { file: path });
+    return failedWrite(path, e);
   }
 }
 
@@ -58,8 +60,8 @@ function timeMicros(d: Data, i: number): bigint {
 
 const valid = (d: Data, i: number) => d.nullCount === 0 || !d.nullBitmap || ((d.nullBitmap[(d.offset + i) >> 3] >> ((d.offset + i) & 7)) & 1) === 1;
 
-function writeTypeOf(v: Vector): WriteType {
-  const t = v.type as { typeId: Type; bitWidth?: number; isSigned?: boolean; precision?: number };
+function writeTypeOfType(type: DataType): WriteType {
+  const t = type as { typeId: Type; bitWidth?: number; isSigned?: boolean; precision?: number };
   switch (t.typeId) {
     case Type.Int:
       return t.bitWidth === 64 || (t.bitWidth === 32 && !t.isSigned) ? 'int64' : 'int32';
@@ -97,32 +99,63 @@ function chunkValues(d: Data, type: WriteType): WriteValues {
   return [];
 }
 
+/**
+ * The chunks of an output, in row order, all with the same schema. A writer
+ * consumes a chunk before asking for the next one, except the Arrow IPC writer,
+ * which may still hold a chunk's buffers after asking: give it fresh buffers.
+ */
+export type TableChunks = Iterable<Table> | AsyncIterable<Table>;
+
+/** Raised inside a chunk source to stop a write: the writer removes its temp file and returns this error. */
+export class ChunkSourceError extends Error {
+  readonly error: FsError;
+  constructor(error: FsError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+function failedWrite(path: string, e: unknown): Result<never> {
+  if (e instanceof ChunkSourceError) return { ok: false, error: e.error };
+  return err('io_error', `cannot write ${path}: ${(e as Error).message.split('\n')[0]}`, { file: path });
+}
+
 /** Parquet: one row group per 1 Mi rows, snappy; columns typed as Arrow holds them (others as JSON strings). */
 export async function writeParquetTable(table: Table, path: string): Promise<Result<void>> {
-  const names = table.schema.fields.map((f) => f.name);
-  const vectors = names.map((name) => table.getChild(name)!);
-  const schema: WriteColumn[] = names.map((name, j) => ({ name, type: writeTypeOf(vectors[j]) }));
-  function* batches() {
-    for (let b = 0; b < table.batches.length; b++) {
-      const rb = table.batches[b];
-      const columns: Record<string, WriteValues> = {};
-      names.forEach((name, j) => {
-        const d = rb.getChildAt(j)!.data[0];
-        const type = schema[j].type;
-        const fast = chunkValues(d, type);
-        if (!Array.isArray(fast)) columns[name] = fast;
-        else {
-          const v = rb.getChildAt(j)!;
-          const out: (string | number | bigint | boolean | null)[] = new Array(rb.numRows);
-          for (let i = 0; i < rb.numRows; i++) out[i] = jsCell(v.get(i), type);
-          columns[name] = out;
-        }
-      });
-      yield { numRows: rb.numRows, columns };
+  return writeParquetChunks(table.schema, [table], path);
+}
+
+/** Parquet from chunks: each chunk's record batches become row groups (split at 1 Mi rows). */
+export async function writeParquetChunks(schemaOf: Schema, chunks: TableChunks, path: string): Promise<Result<void>> {
+  const names = schemaOf.fields.map((f) => f.name);
+  const schema: WriteColumn[] = schemaOf.fields.map((f) => ({ name: f.name, type: writeTypeOfType(f.type) }));
+  async function* batches() {
+    for await (const table of chunks) {
+      for (let b = 0; b < table.batches.length; b++) {
+        const rb = table.batches[b];
+        const columns: Record<string, WriteValues> = {};
+        names.forEach((name, j) => {
+          const d = rb.getChildAt(j)!.data[0];
+          const type = schema[j].type;
+          const fast = chunkValues(d, type);
+          if (!Array.isArray(fast)) columns[name] = fast;
+          else {
+            const v = rb.getChildAt(j)!;
+            const out: (string | number | bigint | boolean | null)[] = new Array(rb.numRows);
+            for (let i = 0; i < rb.numRows; i++) out[i] = jsCell(v.get(i), type);
+            columns[name] = out;
+          }
+        });
+        yield { numRows: rb.numRows, columns };
+      }
     }
   }
-  const r = await writeParquet(path, { schema, batches: batches() });
-  return r.ok ? ok(undefined) : err(r.error.code === 'io_error' ? 'io_error' : 'invalid_argument', `cannot write ${path}: ${r.error.message}`, { file: path });
+  try {
+    const r = await writeParquet(path, { schema, batches: batches() });
+    return r.ok ? ok(undefined) : err(r.error.code === 'io_error' ? 'io_error' : 'invalid_argument', `cannot write ${path}: ${r.error.message}`, { file: path });
+  } catch (e) {
+    return failedWrite(path, e);
+  }
 }
 
 function jsCell(x: unknown, type: WriteType): string | number | bigint | boolean | null {
@@ -141,49 +174,96 @@ const csvCell = (s: string): string => (/[",\r\n]/.test(s) || s !== s.trim() ? `
 
 /** CSV: a header row, RFC 4180 quoting, timestamps as RFC 3339 (µs), nulls as empty cells. */
 export async function writeCsvTable(table: Table, path: string): Promise<Result<void>> {
+  return writeCsvChunks(table.schema, [table], path);
+}
+
+/** CSV from chunks, written as they come. */
+export async function writeCsvChunks(schema: Schema, chunks: TableChunks, path: string): Promise<Result<void>> {
   return viaTemp(path, async (tmp) => {
     const out = createWriteStream(tmp);
     const failed = new Promise<never>((_, reject) => out.on('error', reject));
-    const names = table.schema.fields.map((f) => f.name);
+    failed.catch(() => undefined);
+    const names = schema.fields.map((f) => f.name);
     const write = async (s: string) => {
       if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
     };
-    await write(`${names.map(csvCell).join(',')}\n`);
-    for (const rb of table.batches) {
-      const cols = names.map((_, j) => rb.getChildAt(j)!);
-      let buf = '';
-      for (let i = 0; i < rb.numRows; i++) {
-        const cells: string[] = new Array(cols.length);
-        for (let j = 0; j < cols.length; j++) {
-          const v = cols[j];
-          const d = v.data[0];
-          const t = v.type.typeId;
-          if (!valid(d, i)) cells[j] = '';
-          else if (t === Type.Timestamp || t === Type.Date) cells[j] = microsToRfc3339(Number(timeMicros(d, i)));
-          else {
-            const x = v.get(i) as unknown;
-            cells[j] = csvCell(typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' ? String(x) : stringify(x));
+    try {
+      await write(`${names.map(csvCell).join(',')}\n`);
+      for await (const table of chunks) {
+        for (const rb of table.batches) {
+          const cols = names.map((_, j) => rb.getChildAt(j)!);
+          let buf = '';
+          for (let i = 0; i < rb.numRows; i++) {
+            const cells: string[] = new Array(cols.length);
+            for (let j = 0; j < cols.length; j++) {
+              const v = cols[j];
+              const d = v.data[0];
+              const t = v.type.typeId;
+              if (!valid(d, i)) cells[j] = '';
+              else if (t === Type.Timestamp || t === Type.Date) cells[j] = microsToRfc3339(Number(timeMicros(d, i)));
+              else {
+                const x = v.get(i) as unknown;
+                cells[j] = csvCell(typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' ? String(x) : stringify(x));
+              }
+            }
+            buf += `${cells.join(',')}\n`;
+            if (buf.length > 1 << 20) {
+              await write(buf);
+              buf = '';
+            }
           }
-        }
-        buf += `${cells.join(',')}\n`;
-        if (buf.length > 1 << 20) {
-          await write(buf);
-          buf = '';
+          if (buf) await write(buf);
         }
       }
-      if (buf) await write(buf);
+      out.end();
+      await Promise.race([once(out, 'finish'), failed]);
+    } catch (e) {
+      out.destroy();
+      await once(out, 'close').catch(() => undefined);
+      throw e;
     }
-    out.end();
-    await Promise.race([once(out, 'finish'), failed]);
   });
 }
 
 /** Arrow IPC file format. */
 export async function writeArrowTable(table: Table, path: string): Promise<Result<void>> {
+  return writeArrowChunks(table.schema, [table], path);
+}
+
+/** Arrow IPC file format from chunks: record batches are written as they come. */
+export async function writeArrowChunks(schema: Schema, chunks: TableChunks, path: string): Promise<Result<void>> {
   return viaTemp(path, async (tmp) => {
-    const writer = RecordBatchFileWriter.writeAll(table);
-    await writeFile(tmp, await writer.toUint8Array());
+    const out = createWriteStream(tmp);
+    const failed = new Promise<never>((_, reject) => out.on('error', reject));
+    failed.catch(() => undefined);
+    const writer = new RecordBatchFileWriter();
+    const piped = new Promise<void>((resolve, reject) => {
+      writer.toNodeStream().on('error', reject).pipe(out).on('finish', () => resolve()).on('error', reject);
+    });
+    piped.catch(() => undefined);
+    try {
+      writer.reset(undefined, schema);
+      for await (const table of chunks) {
+        for (const rb of table.batches) writer.write(rb);
+        // Let the file stream take what is queued before the next chunk is built.
+        if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), failed]);
+      }
+      writer.finish();
+      await Promise.race([piped, failed]);
+    } catch (e) {
+      writer.abort();
+      out.destroy();
+      await once(out, 'close').catch(() => undefined);
+      throw e;
+    }
   });
+}
+
+/** Write chunks by extension: .parquet, .csv or .arrow. Nothing is left at `path` on failure. */
+export async function writeChunks(schema: Schema, chunks: TableChunks, path: string): Promise<Result<void>> {
+  const format = outputFormatOf(path);
+  if (format === null) return err('invalid_argument', `${path}: unknown output type (use .parquet, .csv or .arrow)`, { file: path });
+  return format === 'parquet' ? writeParquetChunks(schema, chunks, path) : format === 'csv' ? writeCsvChunks(schema, chunks, path) : writeArrowChunks(schema, chunks, path);
 }
 
 /** Write by extension: .parquet, .csv or .arrow. */
