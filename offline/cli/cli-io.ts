@@ -38,8 +38,11 @@ export function printIssues(io: CliIo, issues: readonly ValidationIssue[]): void
   for (const i of issues) io.err(formatIssue(i));
 }
 
+/** Messages quote user data (file names, CSV headers): keep an error on one line whatever they hold. */
+export const oneLine = (s: string): string => s.replace(/\r\n|\r|\n/g, '\\n');
+
 export function printError(io: CliIo, e: FsError): number {
-  io.err(`error[${e.code}]: ${e.message}`);
+  io.err(`error[${e.code}]: ${oneLine(e.message)}`);
   return EXIT_USER;
 }
 

@@ -1,6 +1,6 @@
 import { LarderError } from '../../src/core/errors.ts';
 import { apply, APPLY_HELP } from './apply.ts';
-import { type CliIo, EXIT_OK, EXIT_USAGE, EXIT_USER, UsageError } from './cli-io.ts';
+import { type CliIo, EXIT_OK, EXIT_USAGE, EXIT_USER, oneLine, UsageError } from './cli-io.ts';
 import { describe, DESCRIBE_HELP } from './describe.ts';
 import { DEV_HELP, devCommand, MIGRATE_HELP, migrateCommand } from './dev.ts';
 import { HISTORICAL_HELP, historicalCommand } from './historical.ts';
@@ -70,11 +70,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return await command.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`error[usage]: ${e.message} (see larder ${name} --help)`);
+      io.err(`error[usage]: ${oneLine(e.message)} (see larder ${name} --help)`);
       return EXIT_USAGE;
     }
     if (e instanceof LarderError) {
-      io.err(`error[${e.code}]: ${e.message}`);
+      io.err(`error[${e.code}]: ${oneLine(e.message)}`);
       return EXIT_USER;
     }
     throw e;
