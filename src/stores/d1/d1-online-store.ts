@@ -15,12 +15,17 @@ import type { D1Like } from './d1-like.ts';
 export const D1_KEYS_PER_QUERY = 98;
 const ROWS_PER_BATCH = 500;
 
-const UPSERT = `INSERT INTO online_rows (project, tbl, entity_key, event_ts, created_ts, value)
-VALUES (?, ?, ?, ?, ?, ?)
+/** D1 binds at most 100 parameters per statement: 16 rows x 6 columns per upsert. */
+export const D1_ROWS_PER_UPSERT = 16;
+
+/** A multi-row upsert whose WHERE keeps the newer row (event ts, then created ts; equal replaces). */
+const upsert = (rows: number) => `INSERT INTO online_rows (project, tbl, entity_key, event_ts, created_ts, value)
+VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}
 ON CONFLICT (project, tbl, entity_key) DO UPDATE SET
   event_ts = excluded.event_ts, created_ts = excluded.created_ts, value = excluded.value
 WHERE excluded.event_ts > online_rows.event_ts
    OR (excluded.event_ts = online_rows.event_ts AND excluded.created_ts >= online_rows.created_ts)`;
+const UPSERT_FULL = upsert(D1_ROWS_PER_UPSERT);
 
 interface Row {
   entity_key: unknown;
@@ -95,11 +100,16 @@ export class D1OnlineStore implements OnlineStore {
     const batch = newestPerKey(rows);
     let written = 0;
     try {
+      // Keys are unique within `batch` (newestPerKey), so no statement upserts a key twice.
       for (let i = 0; i < batch.length; i += ROWS_PER_BATCH) {
-        const stmts = batch
-          .slice(i, i + ROWS_PER_BATCH)
-          .map((r) => this.#db.prepare(UPSERT).bind(project, table, r.entityKey, r.eventTs, r.createdTs, r.value));
-        const res = await this.#db.batch(stmts);
+        const part = batch.slice(i, i + ROWS_PER_BATCH);
+        const stmts = [];
+        for (let j = 0; j < part.length; j += D1_ROWS_PER_UPSERT) {
+          const rows = part.slice(j, j + D1_ROWS_PER_UPSERT);
+          const params = rows.flatMap((r) => [project, table, r.entityKey, r.eventTs, r.createdTs, r.value]);
+          stmts.push(this.#db.prepare(rows.length === D1_ROWS_PER_UPSERT ? UPSERT_FULL : upsert(rows.length)).bind(...params));
+        }
+        const res = stmts.length === 1 ? [await stmts[0].run()] : await this.#db.batch(stmts);
         for (const r of res) written += r.meta.changes ?? 0;
       }
       return ok({ written, skipped: rows.length - written });
