@@ -4,7 +4,8 @@
  * tie-break, COPY TO Parquet), each engine in its own child process, one
  * after the other. Prints wall time, peak RSS and the ratios, then checks
  * that both outputs hold the same values (per eid, via DuckDB; not timed).
- * Usage: node bench/historical/run.ts [--size 1m|10m]
+ * Usage: node bench/historical/run.ts [--size 1m|10m] [--spill] [--budget-mib N] [--chunk-rows N]
+ * (the last three go to larder's side: force spilling, the memory budget, the output chunk rows)
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -12,17 +13,21 @@ import { ensureData, FEATURES, sizeArg, SIZES } from './data.ts';
 
 const size = sizeArg(process.argv);
 const dir = await ensureData(size);
-const child = (script: string) => {
-  const line = execFileSync(process.execPath, [...process.execArgv, new URL(script, import.meta.url).pathname, '--size', size], { encoding: 'utf8', maxBuffer: 1 << 20 });
+const larderArgs: string[] = [];
+for (const f of ['--budget-mib', '--chunk-rows']) if (process.argv.includes(f)) larderArgs.push(f, process.argv[process.argv.indexOf(f) + 1]);
+if (process.argv.includes('--spill')) larderArgs.push('--spill');
+const child = (script: string, extra: readonly string[] = []) => {
+  const line = execFileSync(process.execPath, [...process.execArgv, new URL(script, import.meta.url).pathname, '--size', size, ...extra], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(line.trim().split('\n').at(-1)!) as { engine: string; totalMs: number; peakRssBytes: number; out: string };
 };
 const load = loadavg()[0].toFixed(2);
-const larder = child('./larder-child.ts');
+const larder = child('./larder-child.ts', larderArgs) as ReturnType<typeof child> & { spilled: boolean; chunks: number };
 const duck = child('./duckdb-child.ts');
 const gb = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 const { entities, features } = SIZES[size];
 console.log(`historical retrieval, ${entities.toLocaleString('en-US')} entity rows x ${features.toLocaleString('en-US')} feature rows, ${FEATURES} float features (load ${load})`);
 for (const r of [larder, duck]) console.log(`  ${r.engine.padEnd(16)} ${(r.totalMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${gb(r.peakRssBytes)}`);
+console.log(`  larder output: ${larder.chunks} chunk(s), features ${larder.spilled ? 'spilled to disk by chunk' : 'held in memory'}`);
 console.log(`  larder is ${(duck.totalMs / larder.totalMs).toFixed(2)}x DuckDB's speed at ${((100 * larder.peakRssBytes) / duck.peakRssBytes).toFixed(0)}% of its peak memory`);
 
 // Same answers? (not timed)
