@@ -111,7 +111,11 @@ export async function writeHistoricalFeatures(req: WriteHistoricalRequest): Prom
   try {
     const budget = req.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES;
     const when = (rows: number, dtypes: readonly FieldType[]) => req.spill ?? rows * featureBytesPerRow(dtypes) > budget;
-    await mkdir(spillDir, { recursive: true });
+    try {
+      await mkdir(spillDir);
+    } catch (e) {
+      return err('io_error', `cannot write ${req.out}: ${(e as Error).message.split('\n')[0]}`, { file: req.out });
+    }
     const joined = await joinAll(req, { spill: { dir: spillDir, chunkRows, when } });
     if (!joined.ok) return joined;
     const j = joined.value;

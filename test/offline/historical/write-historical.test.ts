@@ -149,6 +149,13 @@ describe('writeHistoricalFeatures (streamed output)', () => {
     expect(await parquetRows(join(dir, 'b.parquet'))).toEqual(await parquetRows(join(dir, 'a.parquet')));
   }, 60_000);
 
+  it('an output in a missing directory is an io_error and creates nothing', async () => {
+    const dir = await setup(24, 50);
+    const w = await writeHistoricalFeatures({ ...req(dir), out: join(dir, 'no/such/dir/out.parquet') });
+    expect(w.ok ? 'ok' : w.error.code).toBe('io_error');
+    expect((await readdir(dir)).includes('no')).toBe(false);
+  }, 60_000);
+
   for (const ext of ['parquet', 'csv', 'arrow'])
     it(`leaves nothing at --out (.${ext}) when a chunk fails mid-way`, async () => {
       const dir = await setup(23, 2000, 1500); // the transform throws at row 1500: chunk 4 of 7
