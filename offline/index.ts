@@ -42,6 +42,9 @@ export type { HistoricalRequest, HistoricalProgress } from './historical/get-his
 export type { EntityInput, EntityRow } from './historical/entity-table.ts';
 export { writeTable, writeParquetTable, writeCsvTable, writeArrowTable, outputFormatOf } from './historical/write-output.ts';
 export type { OutputFormat } from './historical/write-output.ts';
+export { writeHistoricalFeatures } from './historical/write-historical.ts';
+export type { WriteHistoricalRequest, WriteHistoricalSummary } from './historical/write-historical.ts';
+export { writeChunks, type TableChunks } from './historical/write-output.ts';
 export { fileStatistics, type FileStatisticsOptions, type FileStatisticsResult } from './stats/file-statistics.ts';
 export { viewStatistics, type ViewStatisticsOptions } from './stats/view-statistics.ts';
 export { openIngest, push, writeToOnlineStore } from './ingest/ingest.ts';
