@@ -6,7 +6,10 @@
 // scattered into reused chunk-sized buffers and written. Peak memory is then
 // the entity table plus ~28 bytes per entity row (keys, times, join result,
 // matched pairs) plus the join's per-feature-row state (~24 bytes per feature
-// row of the view being joined) plus one chunk of output, not the whole output.
+// row of the view being joined) plus the kernel's join state for one partition
+// (~152 bytes per entity row of the partition) plus one chunk of output and
+// the spill buckets, not the whole output. Measured on 10M x 50M (10 float
+// features): 2.85 GiB peak, where the output alone would be ~0.9 GB more.
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Table, type Vector } from 'apache-arrow';
