@@ -42,6 +42,12 @@ export interface TableRead {
   readonly keys: readonly EntityKeyRef[];
 }
 
+/** One table's rows, in a multi-table write. */
+export interface TableWrite {
+  readonly table: string;
+  readonly rows: readonly EncodedRow[];
+}
+
 export interface OnlineStore {
   /** One answer per key, in order; null where nothing is stored. */
   read(project: string, table: string, keys: readonly EntityKeyRef[]): Promise<Result<(StoredValue | null)[]>>;
@@ -51,6 +57,14 @@ export interface OnlineStore {
    */
   readMany?(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>>;
   write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>>;
+  /**
+   * Optional: several tables' rows as one unit, with the same newer-wins rule and one summary
+   * per table, in order. Atomic where the store can be (D1: one batch, a transaction; SQLite:
+   * one transaction; memory: validated, then applied): on failure nothing is written. KV has no
+   * transactions: a failure can leave part written, and repeating the same write repairs it
+   * (equal timestamps replace, so a replay is idempotent).
+   */
+  writeMany?(project: string, writes: readonly TableWrite[]): Promise<Result<WriteSummary[]>>;
   /** Remove every row of a table (a view removed by apply). */
   dropTable(project: string, table: string): Promise<Result<void>>;
 }
@@ -61,6 +75,22 @@ export async function readTables(store: OnlineStore, project: string, reads: rea
   const results = await Promise.all(reads.map((r) => store.read(project, r.table, r.keys)));
   const out: (StoredValue | null)[][] = [];
   for (const r of results) {
+    if (!r.ok) return r;
+    out.push(r.value);
+  }
+  return { ok: true, value: out };
+}
+
+/**
+ * Write several tables: through `writeMany` when the store has it (one atomic unit where the
+ * store supports it), else one `write` per table in order, stopping at the first failure.
+ */
+export async function writeTables(store: OnlineStore, project: string, writes: readonly TableWrite[]): Promise<Result<WriteSummary[]>> {
+  if (writes.length === 0) return { ok: true, value: [] };
+  if (store.writeMany) return store.writeMany(project, writes);
+  const out: WriteSummary[] = [];
+  for (const w of writes) {
+    const r = await store.write(project, w.table, w.rows);
     if (!r.ok) return r;
     out.push(r.value);
   }

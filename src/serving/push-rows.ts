@@ -5,9 +5,7 @@
 // Parquet or Arrow IPC object per batch, in the batch source's format, under a
 // deterministic key) and written online.
 import { err, ok, type Result } from '../core/errors.ts';
-import type { EncodedRow } from '../core/online-store.ts';
 import type { FileSource } from '../core/schema/data-source.ts';
-import type { FeatureView } from '../core/schema/feature-view.ts';
 import { fromJsonKey } from '../core/wire/json-values.ts';
 import type { OfflineWriter } from '../stores/offline/offline-writer.ts';
 import { pushedObjectKey } from '../stores/offline/pushed-location.ts';
@@ -15,7 +13,7 @@ import { encodePushedArrow } from '../stores/offline/pushed-arrow.ts';
 import { encodePushedParquet, type PushedColumn } from '../stores/offline/pushed-parquet.ts';
 import type { ServingContext } from './context.ts';
 import type { EntityColumns } from './entity-keys.ts';
-import { encodeParsedRows, parseViewRows, writeEncodedRows, type ParsedRows } from './write-rows.ts';
+import { encodeParsedRows, parseViewRows, writeViewsRows, type ParsedRows, type ViewRows } from './write-rows.ts';
 
 export const PUSH_TARGETS = ['online', 'offline', 'online_and_offline'] as const;
 export type PushTarget = (typeof PUSH_TARGETS)[number];
@@ -143,13 +141,14 @@ export async function pushFrame(ctx: ServingContext, pushSource: string, df: Ent
   if (!v.ok) return v;
   if (v.value.rows === 0) return ok({ rows: 0, written: 0, skipped: 0, views: [], offlineKey: null });
 
-  const online: [FeatureView, EncodedRow[]][] = [];
+  // Encode every fed view first; the online write below is one unit for all of them.
+  const online: ViewRows[] = [];
   if (toOnline) {
     for (const p of v.value.parsed) {
       if (!p.view.online) continue;
       const enc = encodeParsedRows(ctx, p);
       if (!enc.ok) return enc;
-      online.push([p.view, enc.value]);
+      online.push({ view: p.view, rows: enc.value });
     }
   }
 
@@ -162,12 +161,15 @@ export async function pushFrame(ctx: ServingContext, pushSource: string, df: Ent
 
   let written = 0;
   let skipped = 0;
-  for (const [view, rows] of online) {
-    const w = await writeEncodedRows(ctx, view, rows);
+  if (online.length > 0) {
+    // Every fed view and every precomputed service projecting one: one writeTables call.
+    const w = await writeViewsRows(ctx, online);
     if (!w.ok) return w;
-    written += w.value.written;
-    skipped += w.value.skipped;
+    for (const s of w.value) {
+      written += s.written;
+      skipped += s.skipped;
+    }
   }
   const violations = v.value.parsed.reduce((a, p) => a + p.violations, 0);
-  return ok({ rows: v.value.rows, written, skipped, views: online.map(([view]) => view.name), offlineKey, ...(violations > 0 ? { violations } : {}) });
+  return ok({ rows: v.value.rows, written, skipped, views: online.map((o) => o.view.name), offlineKey, ...(violations > 0 ? { violations } : {}) });
 }

@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../core/errors.ts';
 import { checkRowExpectations } from '../core/validation/check-rows.ts';
 import { hasExpectations, violationPolicy } from '../core/validation/expectation-checker.ts';
 import { expectationError } from '../core/validation/expectation-violation.ts';
-import type { EncodedRow, EntityKeyRef, WriteSummary } from '../core/online-store.ts';
+import { keyId, readTables, writeTables, type EncodedRow, type EntityKeyRef, type StoredValue, type TableWrite, type WriteSummary } from '../core/online-store.ts';
 import type { FeatureView } from '../core/schema/feature-view.ts';
 import { encodeValueRows, type FeatureValue, type RowValues } from '../kernel/codec.ts';
 import { NULL_TS } from '../kernel/pit-join.ts';
@@ -122,42 +122,100 @@ export function encodeParsedRows(ctx: ServingContext, parsed: ParsedRows): Resul
   return ok(out);
 }
 
-/**
- * Write encoded rows of a view to the online store (newer wins), then
- * refresh every precomputed feature service that projects the view, for the
- * entities the write touched.
- */
-export async function writeEncodedRows(ctx: ServingContext, view: FeatureView, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
-  const w = await ctx.online.write(ctx.project, viewTable(view), rows);
-  if (!w.ok) return w;
-  for (const svc of ctx.registry.featureServices.values()) {
-    if (!svc.precompute) continue;
-    const idx = svc.projections.findIndex((p) => p.view === view.name);
-    if (idx < 0) continue;
-    const r = await refreshPrecomputed(ctx, svc.name, svc.projections.length, idx, rows);
-    if (!r.ok) return r;
-  }
-  return w;
+/** One view's encoded rows, part of a write. */
+export interface ViewRows {
+  readonly view: FeatureView;
+  readonly rows: readonly EncodedRow[];
 }
 
-async function refreshPrecomputed(ctx: ServingContext, service: string, sections: number, idx: number, rows: readonly EncodedRow[]): Promise<Result<void>> {
-  const table = serviceTable(service);
-  const current = await ctx.online.read(ctx.project, table, rows);
+/**
+ * Write encoded rows of a view to the online store (newer wins), together
+ * with every precomputed feature service that projects the view, for the
+ * entities the write touched: one `writeTables` unit (see writeViewsRows).
+ */
+export async function writeEncodedRows(ctx: ServingContext, view: FeatureView, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
+  const w = await writeViewsRows(ctx, [{ view, rows }]);
+  return w.ok ? ok(w.value[0]) : w;
+}
+
+/**
+ * Write several views' rows and the precomputed services projecting them as
+ * ONE `writeTables` call: every table's rows are computed first (the current
+ * service vectors are read, then updated in memory), and only then is
+ * anything written. On a transactional store (D1, SQLite, memory) a failure
+ * leaves nothing half-written; on KV a retry repairs it. Returns one summary
+ * per view, in order.
+ */
+export async function writeViewsRows(ctx: ServingContext, views: readonly ViewRows[]): Promise<Result<WriteSummary[]>> {
+  const services = await planServiceWrites(ctx, views);
+  if (!services.ok) return services;
+  const writes: TableWrite[] = [...views.map((v) => ({ table: viewTable(v.view), rows: v.rows })), ...services.value];
+  const w = await writeTables(ctx.online, ctx.project, writes);
+  return w.ok ? ok(w.value.slice(0, views.length)) : w;
+}
+
+/** A service vector being rebuilt: its sections, and what the store held. */
+interface Vector {
+  readonly entity: EntityKeyRef;
+  readonly stored: StoredValue | null;
+  readonly sections: Section[];
+  changed: boolean;
+}
+
+/**
+ * The new vectors of every precomputed service projecting one of `views`,
+ * for the entities their rows touch. Reads the stored vectors (one
+ * readTables call); writes nothing. Each view row replaces its section
+ * unless the section holds a newer row (event ts, then created ts; equal
+ * replaces), applied in order, so newer-wins holds per section. Services
+ * with no changed vector are left out.
+ */
+export async function planServiceWrites(ctx: ServingContext, views: readonly ViewRows[]): Promise<Result<TableWrite[]>> {
+  const plans: { service: string; count: number; parts: { idx: number; rows: readonly EncodedRow[] }[] }[] = [];
+  for (const svc of ctx.registry.featureServices.values()) {
+    if (!svc.precompute) continue;
+    const parts: { idx: number; rows: readonly EncodedRow[] }[] = [];
+    for (const v of views) {
+      const idx = svc.projections.findIndex((p) => p.view === v.view.name);
+      if (idx >= 0 && v.rows.length > 0) parts.push({ idx, rows: v.rows });
+    }
+    if (parts.length > 0) plans.push({ service: svc.name, count: svc.projections.length, parts });
+  }
+  if (plans.length === 0) return ok([]);
+  const keys = plans.map((p) => {
+    const unique = new Map<string, EntityKeyRef>();
+    for (const part of p.parts) for (const r of part.rows) if (!unique.has(keyId(r.entityKey))) unique.set(keyId(r.entityKey), { entityKey: r.entityKey, keyHash: r.keyHash });
+    return unique;
+  });
+  const current = await readTables(ctx.online, ctx.project, plans.map((p, i) => ({ table: serviceTable(p.service), keys: [...keys[i].values()] })));
   if (!current.ok) return current;
   const now = ctx.now();
-  const out: EncodedRow[] = [];
-  rows.forEach((row, i) => {
-    const stored = current.value[i];
-    const secs: Section[] = (stored && decodeSections(stored.value, sections)) || Array.from({ length: sections }, () => ({ eventTs: 0, createdTs: 0, row: null }));
-    const prev = secs[idx];
-    if (prev.row && (prev.eventTs > row.eventTs || (prev.eventTs === row.eventTs && prev.createdTs > row.createdTs))) return;
-    secs[idx] = { eventTs: row.eventTs, createdTs: row.createdTs, row: row.value };
-    const eventTs = Math.max(...secs.map((s) => (s.row ? s.eventTs : -Infinity)));
-    out.push({ entityKey: row.entityKey, keyHash: row.keyHash, eventTs, createdTs: Math.max(now, (stored?.createdTs ?? 0) + 1), value: encodeSections(secs) });
-  });
-  if (out.length === 0) return ok(undefined);
-  const w = await ctx.online.write(ctx.project, table, out);
-  return w.ok ? ok(undefined) : w;
+  return ok(
+    plans.map((p, i) => {
+      const vectors = new Map<string, Vector>();
+      [...keys[i].entries()].forEach(([id, entity], k) => {
+        const stored = current.value[i][k];
+        const sections = (stored && decodeSections(stored.value, p.count)) || Array.from({ length: p.count }, () => ({ eventTs: 0, createdTs: 0, row: null }));
+        vectors.set(id, { entity, stored, sections, changed: false });
+      });
+      for (const { idx, rows } of p.parts)
+        for (const row of rows) {
+          const vec = vectors.get(keyId(row.entityKey))!;
+          const prev = vec.sections[idx];
+          if (prev.row && (prev.eventTs > row.eventTs || (prev.eventTs === row.eventTs && prev.createdTs > row.createdTs))) continue;
+          vec.sections[idx] = { eventTs: row.eventTs, createdTs: row.createdTs, row: row.value };
+          vec.changed = true;
+        }
+      const out: EncodedRow[] = [];
+      for (const vec of vectors.values()) {
+        if (!vec.changed) continue;
+        const eventTs = Math.max(...vec.sections.map((s) => (s.row ? s.eventTs : -Infinity)));
+        const createdTs = Math.max(now, (vec.stored?.createdTs ?? 0) + 1);
+        out.push({ ...vec.entity, eventTs, createdTs, value: encodeSections(vec.sections) });
+      }
+      return { table: serviceTable(p.service), rows: out };
+    }).filter((w) => w.rows.length > 0),
+  );
 }
 
 /** Parse, encode and write a columnar frame for one view (`/write-to-online-store`, push). */

@@ -1,5 +1,5 @@
 import { err, type Result } from '../core/errors.ts';
-import type { OnlineStore, TableRead } from '../core/online-store.ts';
+import type { OnlineStore, TableRead, TableWrite } from '../core/online-store.ts';
 
 /**
  * A store that throws (a binding gone away, a driver bug, a value it cannot
@@ -12,6 +12,7 @@ export function guardOnlineStore(store: OnlineStore): OnlineStore {
     read: (project, table, keys) => guarded('read', () => store.read(project, table, keys)),
     ...(store.readMany ? { readMany: (project: string, reads: readonly TableRead[]) => guarded('read', () => store.readMany!(project, reads)) } : {}),
     write: (project, table, rows) => guarded('write', () => store.write(project, table, rows)),
+    ...(store.writeMany ? { writeMany: (project: string, writes: readonly TableWrite[]) => guarded('write', () => store.writeMany!(project, writes)) } : {}),
     dropTable: (project, table) => guarded('drop', () => store.dropTable(project, table)),
   };
 }

@@ -7,6 +7,7 @@ import {
   type OnlineStore,
   type StoredValue,
   type TableRead,
+  type TableWrite,
   type WriteSummary,
 } from '../../core/online-store.ts';
 import type { D1Like } from './d1-like.ts';
@@ -113,6 +114,35 @@ export class D1OnlineStore implements OnlineStore {
         for (const r of res) written += r.meta.changes ?? 0;
       }
       return ok({ written, skipped: rows.length - written });
+    } catch (e) {
+      return err('store_unavailable', `D1 write failed: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * Every table's multi-row upserts in ONE batch. A D1 batch is a transaction: when any
+   * statement fails, none of them is applied, so a failed request leaves nothing half-written.
+   */
+  async writeMany(project: string, writes: readonly TableWrite[]): Promise<Result<WriteSummary[]>> {
+    const stmts: ReturnType<D1Like['prepare']>[] = [];
+    const owner: number[] = [];
+    writes.forEach(({ table, rows }, t) => {
+      // Keys are unique within a table's batch (newestPerKey), so no statement upserts a key twice.
+      const batch = newestPerKey(rows);
+      for (let j = 0; j < batch.length; j += D1_ROWS_PER_UPSERT) {
+        const part = batch.slice(j, j + D1_ROWS_PER_UPSERT);
+        const params = part.flatMap((r) => [project, table, r.entityKey, r.eventTs, r.createdTs, r.value]);
+        stmts.push(this.#db.prepare(part.length === D1_ROWS_PER_UPSERT ? UPSERT_FULL : upsert(part.length)).bind(...params));
+        owner.push(t);
+      }
+    });
+    const written = writes.map(() => 0);
+    try {
+      if (stmts.length > 0) {
+        const res = stmts.length === 1 ? [await stmts[0].run()] : await this.#db.batch(stmts);
+        res.forEach((r, s) => (written[owner[s]] += r.meta.changes ?? 0));
+      }
+      return ok(writes.map((w, t) => ({ written: written[t], skipped: w.rows.length - written[t] })));
     } catch (e) {
       return err('store_unavailable', `D1 write failed: ${(e as Error).message}`);
     }

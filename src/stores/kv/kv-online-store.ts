@@ -9,6 +9,7 @@ import {
   type OnlineStore,
   type StoredValue,
   type TableRead,
+  type TableWrite,
   type WriteSummary,
 } from '../../core/online-store.ts';
 import { decodeEnvelope, encodeEnvelope } from './kv-envelope.ts';
@@ -86,19 +87,38 @@ export class KvOnlineStore implements OnlineStore {
   }
 
   async write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
-    const batch = newestPerKey(rows);
-    const names = batch.map((r) => KvOnlineStore.kvKey(project, table, r));
+    const r = await this.writeMany(project, [{ table, rows }]);
+    return r.ok ? ok(r.value[0]) : r;
+  }
+
+  /**
+   * Best effort: KV has no transactions. Every newer-wins check (the bulk gets of all tables)
+   * and every envelope is done before the first put, so a failed read or a row that cannot be
+   * encoded writes nothing; but a put failing midway leaves the earlier puts stored. Repeating
+   * the same write repairs it: equal timestamps replace, so the replay is idempotent, and the
+   * rows already stored are simply written again.
+   */
+  async writeMany(project: string, writes: readonly TableWrite[]): Promise<Result<WriteSummary[]>> {
+    const batches = writes.map(({ table, rows }) => {
+      const batch = newestPerKey(rows);
+      return { batch, names: batch.map((r) => KvOnlineStore.kvKey(project, table, r)) };
+    });
     try {
-      const existing = await this.#getMany(names.map((n) => n.key));
-      let written = 0;
-      for (let i = 0; i < batch.length; i++) {
-        const r = batch[i];
-        const prev = this.#open(existing.get(names[i].key) ?? null, r);
-        if (prev && !isNotOlder(r, prev)) continue;
-        await this.#kv.put(names[i].key, encodeEnvelope(r, names[i].hashed ? r.entityKey : null));
-        written++;
-      }
-      return ok({ written, skipped: rows.length - written });
+      const existing = await this.#getMany(batches.flatMap((b) => b.names.map((n) => n.key)));
+      const puts: [string, string][] = [];
+      const written = batches.map(({ batch, names }) => {
+        let n = 0;
+        for (let i = 0; i < batch.length; i++) {
+          const r = batch[i];
+          const prev = this.#open(existing.get(names[i].key) ?? null, r);
+          if (prev && !isNotOlder(r, prev)) continue;
+          puts.push([names[i].key, encodeEnvelope(r, names[i].hashed ? r.entityKey : null)]);
+          n++;
+        }
+        return n;
+      });
+      for (const [key, value] of puts) await this.#kv.put(key, value);
+      return ok(writes.map((w, t) => ({ written: written[t], skipped: w.rows.length - written[t] })));
     } catch (e) {
       return err('store_unavailable', `KV write failed: ${(e as Error).message}`);
     }

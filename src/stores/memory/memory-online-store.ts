@@ -1,4 +1,4 @@
-import { ok, type Result } from '../../core/errors.ts';
+import { err, ok, type Result } from '../../core/errors.ts';
 import {
   isNotOlder,
   keyId,
@@ -7,6 +7,7 @@ import {
   type EntityKeyRef,
   type OnlineStore,
   type StoredValue,
+  type TableWrite,
   type WriteSummary,
 } from '../../core/online-store.ts';
 
@@ -27,7 +28,20 @@ export class MemoryOnlineStore implements OnlineStore {
   }
 
   async write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
-    const t = this.#table(project, table);
+    const r = await this.writeMany(project, [{ table, rows }]);
+    return r.ok ? ok(r.value[0]) : r;
+  }
+
+  /** Every row of every table is checked first; only then is anything applied (all or nothing). */
+  async writeMany(project: string, writes: readonly TableWrite[]): Promise<Result<WriteSummary[]>> {
+    for (const { table, rows } of writes)
+      for (const r of rows)
+        if (!(r.entityKey instanceof Uint8Array) || !(r.value instanceof Uint8Array) || !Number.isFinite(r.eventTs) || !Number.isFinite(r.createdTs))
+          return err('invalid_argument', `a row for table "${table}" has no byte key, no byte value or a non-finite timestamp`, { table });
+    return ok(writes.map(({ table, rows }) => this.#apply(this.#table(project, table), rows)));
+  }
+
+  #apply(t: Map<string, StoredValue>, rows: readonly EncodedRow[]): WriteSummary {
     let written = 0;
     for (const r of newestPerKey(rows)) {
       const id = keyId(r.entityKey);
@@ -36,7 +50,7 @@ export class MemoryOnlineStore implements OnlineStore {
       t.set(id, { eventTs: r.eventTs, createdTs: r.createdTs, value: r.value.slice() });
       written++;
     }
-    return ok({ written, skipped: rows.length - written });
+    return { written, skipped: rows.length - written };
   }
 
   async dropTable(project: string, table: string): Promise<Result<void>> {

@@ -6,6 +6,7 @@ import {
   type EntityKeyRef,
   type OnlineStore,
   type StoredValue,
+  type TableWrite,
   type WriteSummary,
 } from '../../core/online-store.ts';
 import type { SqliteLike, SqliteStatementLike } from './sqlite-like.ts';
@@ -34,7 +35,7 @@ interface Row {
 /**
  * SQLite online store for `larder serve` on Node (same table and upsert as
  * D1, so the newer-wins rule is enforced by the database). Writes of one call
- * are one transaction.
+ * are one transaction, and so are the tables of one `writeMany`.
  */
 export class SqliteOnlineStore implements OnlineStore {
   readonly #db: SqliteLike;
@@ -69,18 +70,27 @@ export class SqliteOnlineStore implements OnlineStore {
   }
 
   async write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
-    const batch = newestPerKey(rows);
+    const r = await this.writeMany(project, [{ table, rows }]);
+    return r.ok ? ok(r.value[0]) : r;
+  }
+
+  /** Every table's upserts in one transaction (BEGIN IMMEDIATE ... COMMIT; ROLLBACK on any error). */
+  async writeMany(project: string, writes: readonly TableWrite[]): Promise<Result<WriteSummary[]>> {
     try {
       this.#db.exec('BEGIN IMMEDIATE');
-      let written = 0;
+      const out: WriteSummary[] = [];
       try {
-        for (const r of batch) written += Number(this.#upsert.run(project, table, r.entityKey, r.eventTs, r.createdTs, r.value).changes);
+        for (const { table, rows } of writes) {
+          let written = 0;
+          for (const r of newestPerKey(rows)) written += Number(this.#upsert.run(project, table, r.entityKey, r.eventTs, r.createdTs, r.value).changes);
+          out.push({ written, skipped: rows.length - written });
+        }
         this.#db.exec('COMMIT');
       } catch (e) {
         this.#db.exec('ROLLBACK');
         throw e;
       }
-      return ok({ written, skipped: rows.length - written });
+      return ok(out);
     } catch (e) {
       return err('store_unavailable', `SQLite write failed: ${(e as Error).message}`);
     }

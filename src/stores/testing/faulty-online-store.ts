@@ -1,5 +1,15 @@
 import { err, type Result } from '../../core/errors.ts';
-import { readTables, type EncodedRow, type EntityKeyRef, type OnlineStore, type StoredValue, type TableRead, type WriteSummary } from '../../core/online-store.ts';
+import {
+  readTables,
+  writeTables,
+  type EncodedRow,
+  type EntityKeyRef,
+  type OnlineStore,
+  type StoredValue,
+  type TableRead,
+  type TableWrite,
+  type WriteSummary,
+} from '../../core/online-store.ts';
 
 /** One call reaching the store. `seq` counts every call since construction (or `reset`), from 0. */
 export interface StoreCall {
@@ -17,6 +27,12 @@ export interface StoreCall {
  * `partial` (writes only) stores the first half of the batch through the
  * inner store and then returns `store_unavailable` — a store dying mid-batch,
  * as KV's one-put-per-row writes can.
+ *
+ * A `writeMany` is one call per table (op `write`), all checked before any
+ * row moves: `error` or `throw` on any table fails the whole unit with
+ * nothing written (a transactional store refusing it), while `partial`
+ * emulates a store without transactions: the tables before the failing one
+ * are written whole, then half of the failing table's rows, then the error.
  */
 export type FaultMode = 'error' | 'throw' | 'partial';
 
@@ -90,6 +106,22 @@ export class FaultyOnlineStore implements OnlineStore {
     }
     if (mode !== null) return unavailable('write', table);
     return this.#inner.write(project, table, rows);
+  }
+
+  async writeMany(project: string, writes: readonly TableWrite[]): Promise<Result<WriteSummary[]>> {
+    let failing = -1;
+    let mode: FaultMode | null = null;
+    for (let t = 0; t < writes.length; t++) {
+      const m = this.#enter('write', project, writes[t].table, writes[t].rows.length);
+      if (m !== null && failing < 0) [failing, mode] = [t, m];
+    }
+    if (failing < 0) return writeTables(this.#inner, project, writes);
+    if (mode === 'partial') {
+      for (const w of writes.slice(0, failing)) await this.#inner.write(project, w.table, w.rows);
+      const half = writes[failing].rows.slice(0, Math.floor(writes[failing].rows.length / 2));
+      if (half.length > 0) await this.#inner.write(project, writes[failing].table, half);
+    }
+    return unavailable('write', writes[failing].table);
   }
 
   async dropTable(project: string, table: string): Promise<Result<void>> {
