@@ -4,6 +4,7 @@
 // 2^53), binary -> base64, timestamps and dates -> RFC 3339 with µs, lists ->
 // arrays; everything else as Arrow reads it.
 import { tableFromIPC, Type, type Table, type Vector } from 'apache-arrow';
+import { checkArrowIpc } from '../core/arrow/check-ipc.ts';
 import { bytesToBase64 } from '../core/base64.ts';
 import { err, ok, type Result } from '../core/errors.ts';
 import { microsToRfc3339 } from '../core/time.ts';
@@ -91,12 +92,15 @@ function endsWithEos(b: Uint8Array): boolean {
 /**
  * An Arrow IPC stream body as a frame. A body that is empty, truncated (no
  * end-of-stream marker, or a message cut short) or not Arrow at all is
- * `invalid_arrow`, never an exception.
+ * `invalid_arrow`, never an exception; more than `maxRows` rows is `limit_exceeded`.
  */
-export function arrowStreamToFrame(bytes: Uint8Array): Result<EntityColumns> {
+export function arrowStreamToFrame(bytes: Uint8Array, opts: { readonly maxRows?: number } = {}): Result<EntityColumns> {
   if (bytes.length === 0) return err('invalid_arrow', 'the Arrow IPC stream body is empty');
   if (!endsWithEos(bytes))
     return err('invalid_arrow', 'the Arrow IPC stream is truncated: it does not end with the end-of-stream marker', { bytes: bytes.length });
+  // Check the framing and metadata first: a corrupt length must not make apache-arrow allocate without bound.
+  const checked = checkArrowIpc(bytes, { maxRows: opts.maxRows });
+  if (!checked.ok) return checked;
   let table: Table;
   try {
     table = tableFromIPC(bytes);

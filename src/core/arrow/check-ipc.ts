@@ -247,7 +247,7 @@ function* walkStream(size: number, limits: Limits, st: State): Generator<ReadReq
   let pos = 0;
   while (pos < size) {
     const next = yield* message(pos, size, st, limits, st.schema === null);
-    if (next < 0) break;
+    if (next < 0) return; // a lone end-of-stream marker reads as an empty table without columns
     pos = next;
   }
   if (st.schema === null) fail(0, 'the stream has no Schema message');
@@ -300,7 +300,13 @@ function* walkFile(size: number, limits: Limits, st: State): Generator<ReadReque
  * returns the result. Reads only framing and metadata, never a body.
  */
 export function* walkArrowIpc(size: number, head: Uint8Array, options: ArrowIpcLimits = {}): Generator<ReadRequest, Result<ArrowIpcSummary>, Uint8Array> {
-  const limits: Limits = { maxRows: Infinity, ...ARROW_IPC_DEFAULTS, ...options };
+  const limits: Limits = {
+    maxRows: options.maxRows ?? Infinity,
+    maxValues: options.maxValues ?? ARROW_IPC_DEFAULTS.maxValues,
+    maxFields: options.maxFields ?? ARROW_IPC_DEFAULTS.maxFields,
+    maxDepth: options.maxDepth ?? ARROW_IPC_DEFAULTS.maxDepth,
+    maxMessages: options.maxMessages ?? ARROW_IPC_DEFAULTS.maxMessages,
+  };
   const st: State = { schema: null, batches: 0, rows: 0, messages: 0 };
   const format = head.length >= 6 && isMagic(head, 0) ? 'file' : 'stream';
   try {

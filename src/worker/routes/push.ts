@@ -41,7 +41,7 @@ export function arrowPush(deps: PushRouteDeps): MiddlewareHandler {
     const to = (c.req.query('to') ?? 'online') as PushTarget;
     if (!PUSH_TARGETS.includes(to))
       return deps.fail(c, { code: 'invalid_request', message: `to must be one of ${PUSH_TARGETS.join(', ')}, got "${to}"` });
-    const frame = arrowStreamToFrame(new Uint8Array(await c.req.arrayBuffer()));
+    const frame = arrowStreamToFrame(new Uint8Array(await c.req.arrayBuffer()), { maxRows: deps.limits.maxWriteRows });
     if (!frame.ok) return deps.fail(c, frame.error);
     const rows = frameRows(frame.value);
     if (!rows.ok) return deps.fail(c, rows.error);
