@@ -3,6 +3,7 @@
 // IPC file; plus its timestamp column in epoch µs and its join-key columns.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { checkArrowFile } from '../arrow/check-arrow-file.ts';
 import {
   Binary,
   Bool,
@@ -119,6 +120,8 @@ async function readCsvEntities(path: string): Promise<Result<EntityTable>> {
 }
 
 async function readArrowEntities(path: string): Promise<Result<EntityTable>> {
+  const checked = await checkArrowFile(path); // corrupt metadata must not hang apache-arrow
+  if (!checked.ok && checked.error.code !== 'io_error') return checked;
   try {
     return ok({ table: tableFromIPC(await readFile(path)), fromText: false });
   } catch (e) {

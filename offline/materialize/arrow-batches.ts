@@ -2,6 +2,7 @@
 import { open } from 'node:fs/promises';
 import { RecordBatchReader, Type, type Data, type RecordBatch, type Vector } from 'apache-arrow';
 import { err, ok, type Result } from '../../src/core/errors.ts';
+import { checkArrowFile } from '../arrow/check-arrow-file.ts';
 import type { Column, TimeUnit } from '../parquet/types.ts';
 import type { SourceBatch, SourceColumn } from './source-batch.ts';
 
@@ -106,6 +107,11 @@ export function recordBatchColumns(rb: RecordBatch, columns: readonly string[]):
 
 /** Record batches of an Arrow IPC file or stream, with the named columns. */
 export async function* arrowBatches(path: string, columns: readonly string[]): AsyncGenerator<Result<SourceBatch>> {
+  const checked = await checkArrowFile(path);
+  if (!checked.ok && checked.error.code !== 'io_error') {
+    yield checked;
+    return;
+  }
   let handle;
   try {
     handle = await open(path, 'r');

@@ -1,5 +1,7 @@
 import { open } from 'node:fs/promises';
 import { type DataType, Precision, RecordBatchReader, Type } from 'apache-arrow';
+import { LarderError } from '../../../src/core/errors.ts';
+import { checkArrowFile } from '../../arrow/check-arrow-file.ts';
 import type { ColumnType } from '../../../src/core/registry/source-schema.ts';
 
 function columnType(t: DataType): ColumnType {
@@ -60,6 +62,9 @@ function columnType(t: DataType): ColumnType {
 
 /** Columns of an Arrow IPC file (or stream), reading only the schema. */
 export async function readArrowColumns(path: string): Promise<Map<string, ColumnType>> {
+  const checked = await checkArrowFile(path); // corrupt metadata must not hang apache-arrow
+  // Callers prefix the path themselves.
+  if (!checked.ok && checked.error.code !== 'io_error') throw new LarderError({ ...checked.error, message: checked.error.message.replace(`${path}: `, '') });
   const handle = await open(path, 'r');
   try {
     const reader = await RecordBatchReader.from(handle);
