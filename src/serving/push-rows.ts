@@ -130,7 +130,10 @@ async function writeOffline(v: ValidatedPush, df: EntityColumns, offline: Offlin
  * view first, so an invalid batch writes nothing anywhere. With
  * `online_and_offline` the offline object is written first: when the online
  * write then fails, retrying overwrites the same object (same key) rather
- * than appending a duplicate.
+ * than appending a duplicate. The online write is one unit (writeViewsRows):
+ * every fed view and every precomputed service projecting one, computed
+ * first and written with one `writeTables` call, so on D1 or SQLite a failed
+ * push leaves no online table half-written (KV: best effort, a retry repairs).
  */
 export async function pushFrame(ctx: ServingContext, pushSource: string, df: EntityColumns, options: PushOptions): Promise<Result<PushSummary>> {
   const toOffline = options.to !== 'online';

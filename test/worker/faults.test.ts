@@ -146,6 +146,35 @@ for (const [name, make] of Object.entries(stores)) {
   });
 }
 
+describe('a KV put failing midway (real KV, no injected wrapper): best effort, a retry repairs', () => {
+  it('the write is a 503, some keys hold the new values, and the same write again stores every table', async () => {
+    let failAt = 2; // the third put of the unit throws
+    const kv = e.ONLINE_KV;
+    const flaky = {
+      get: (keys: string[], type: 'text') => kv.get(keys, type),
+      put: async (k: string, v: string) => {
+        if (failAt-- === 0) throw new Error('KV put refused');
+        return kv.put(k, v);
+      },
+      delete: (k: string) => kv.delete(k),
+      list: (o: { prefix: string; cursor?: string | null; limit?: number }) => kv.list(o),
+    };
+    const app = appOver(new FaultyOnlineStore(new KvOnlineStore(flaky)));
+    const recent = new Date(Date.now() - 60_000).toISOString();
+    const body = { push_source_name: 'driver_push', df: { ...hourly(70, 0.7).df, event_timestamp: [recent, recent] }, to: 'online' };
+    const before = await snap();
+    await expect503(await post(app, '/push', body));
+    expect(await snap()).not.toBe(before); // two puts landed: KV has no transactions
+    expect(await (await post(app, '/push', body)).json()).toMatchObject({ rows: 2, written: 4 });
+    const q = { entities: { driver_id: [70, 71] } };
+    const fast = (await (await post(app, '/get-online-features', { ...q, feature_service: 'driver_model_fast' })).json()) as { metadata: { feature_names: string[] }; results: { values: unknown[] }[] };
+    const f7 = Math.fround(0.7); // conv_rate is float32
+    expect(fast.results[fast.metadata.feature_names.indexOf('conv_rate')].values).toEqual([f7, f7]);
+    const views = (await (await post(app, '/get-online-features', { ...q, features: ['driver_hourly_stats:conv_rate', 'driver_hourly_copy:conv_rate'], full_feature_names: true })).json()) as { results: { values: unknown[] }[] };
+    expect(views.results.slice(1).map((r) => r.values)).toEqual([[f7, f7], [f7, f7]]);
+  });
+});
+
 describe('a D1 batch failing at its last statement (real D1 rollback, no injected wrapper)', () => {
   it('a write whose last upsert violates a constraint is a 503 and changes no byte of any table', async () => {
     // A D1 whose batches end with an upsert that breaks NOT NULL: D1 runs the batch as one transaction.
