@@ -148,7 +148,7 @@ function checkBatch(fb: FbReader, rb: FbTable, layouts: readonly NodeLayout[], b
   for (const l of layouts) {
     const top = nodes[ni];
     ni += countNodes(l);
-    if (top.length !== length) fb.fail(top.at, `a top-level node has length ${top.length}, the ${what} has ${length} rows`);
+    if (top.length !== length) fb.fail(top.at, `field ${l.name} has ${top.length} values, the ${what} has ${length} rows`);
   }
   // Buffer sizes are checked only where the layout is fully known and the body is not compressed.
   const mapped = compression === null && version >= 4 && variadic.length === 0 && layouts.every(checkedLayout);
@@ -175,9 +175,9 @@ function checkBatch(fb: FbReader, rb: FbTable, layouts: readonly NodeLayout[], b
         need = node.length > 0 ? (node.length + 1) * kind.bytes : 0;
         backed = true;
       }
-      if (buf.length < need) fb.fail(buf.at, `a buffer of ${buf.length} bytes is too short for a node of ${node.length} values (needs ${need})`);
+      if (buf.length < need) fb.fail(buf.at, `a ${buf.length}-byte buffer of field ${l.name} is too short for its ${node.length} values (needs ${need})`);
     }
-    if (!backed && node.length > limits.maxValues) fb.fail(node.at, `a node length ${node.length} exceeds ${limits.maxValues}`);
+    if (!backed && node.length > limits.maxValues) fb.fail(node.at, `field ${l.name} has ${node.length} values, more than ${limits.maxValues}`);
     for (const c of l.children) visit(c);
   };
   for (const l of layouts) visit(l);

@@ -149,6 +149,14 @@ export class FbReader {
     return this.table(p + this.u32(p), what);
   }
 
+  /** The string in field `i` ('' when absent), checked, its first `max` bytes decoded (for messages). */
+  text(t: FbTable, i: number, what: string, max = 64): string {
+    const n = this.string(t, i, what);
+    if (n <= 0) return '';
+    const p = this.ref(t, i) + 4;
+    return new TextDecoder().decode(this.bytes.subarray(p, p + Math.min(n, max)));
+  }
+
   /** Checks the string in field `i` lies inside the buffer; returns its length (-1 when absent). */
   string(t: FbTable, i: number, what: string): number {
     const p = this.ref(t, i);

@@ -8,6 +8,7 @@ export type BufferKind = { readonly kind: 'validity' } | { readonly kind: 'fixed
 
 /** The nodes one field contributes to a record batch, depth first. */
 export interface NodeLayout {
+  /** The field name, quoted (its first 64 bytes), for messages. */
   readonly name: string;
   /** null when the layout is not checked (view and run-end encoded types). */
   readonly buffers: readonly BufferKind[] | null;
@@ -166,8 +167,7 @@ function field(w: Walk, f: FbTable, depth: number): NodeLayout {
   const fb = w.fb;
   if (depth > w.limits.maxDepth) fb.fail(f.pos, `fields nest deeper than ${w.limits.maxDepth}`);
   if (++w.fields > w.limits.maxFields) fb.fail(f.pos, `the schema has more than ${w.limits.maxFields} fields`);
-  const nameLen = fb.string(f, 0, 'a field name');
-  const name = nameLen < 0 ? '' : `field #${w.fields}`;
+  const name = JSON.stringify(fb.text(f, 0, 'a field name'));
   const tag = fb.fieldU8(f, 2, 0);
   if (tag < 1 || tag > MAX_TYPE) fb.fail(f.pos, `field type tag ${tag} is unknown`);
   const type = fb.fieldTable(f, 3, 'a field type');

@@ -95,6 +95,25 @@ describe('checkArrowIpc', () => {
     expect(checkArrowIpc(tableToIPC(tables.batches(), 'stream'), { maxRows: 6 }).ok).toBe(true);
   });
 
+  it('names the field whose node lengths disagree with the batch, and bounds null_count', () => {
+    const s = tableToIPC(pushTable(), 'stream');
+    const dv = new DataView(s.buffer, s.byteOffset);
+    const rbMeta = 8 + dv.getInt32(4, true) + 8;
+    // The three FieldNode structs {length 2, null_count 0} of the record batch header.
+    let at = -1;
+    for (let i = rbMeta; i + 48 <= s.length && at < 0; i += 8)
+      if ([0, 16, 32].every((k) => dv.getInt32(i + k, true) === 2 && dv.getInt32(i + k + 4, true) === 0 && dv.getInt32(i + k + 8, true) === 0)) at = i;
+    expect(at).toBeGreaterThan(0);
+    const longer = s.slice();
+    new DataView(longer.buffer).setInt32(at, 1000, true);
+    const r = checkArrowIpc(longer);
+    expect(r.ok ? 'ok' : r.error.message).toMatch(/field "driver_id" has 1000 values, the record batch has 2 rows \(byte \d+\)/);
+    const nulls = s.slice();
+    new DataView(nulls.buffer).setInt32(at + 16 + 8, 3, true);
+    const n = checkArrowIpc(nulls);
+    expect(n.ok ? 'ok' : n.error.message).toMatch(/null_count 3 is not within 0..2/);
+  });
+
   it('bounds schema depth and field count', () => {
     let type: Int32 | Struct = new Int32();
     for (let i = 0; i < 40; i++) type = new Struct([new Field('c', type, true)]);
