@@ -4,7 +4,7 @@
 // keeps the store's contract (a write has landed when it resolves) at a
 // fraction of the time.
 import { err, type Result } from '../../src/core/errors.ts';
-import type { EncodedRow, EntityKeyRef, OnlineStore, StoredValue, WriteSummary } from '../../src/core/online-store.ts';
+import type { EncodedRow, EntityKeyRef, OnlineStore, StoredValue, TableRead, TableWrite, WriteSummary } from '../../src/core/online-store.ts';
 import type { KvLike } from '../../src/stores/kv/kv-like.ts';
 import { KvOnlineStore } from '../../src/stores/kv/kv-online-store.ts';
 
@@ -74,6 +74,21 @@ export class PipelinedKvOnlineStore implements OnlineStore {
 
   async write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
     const r = await this.#store.write(project, table, rows);
+    try {
+      await this.#kv.drain();
+    } catch (e) {
+      return err('store_unavailable', `KV write failed: ${(e as Error).message}`);
+    }
+    return r;
+  }
+
+  readMany(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
+    return this.#store.readMany(project, reads);
+  }
+
+  /** Every table's puts pipelined together (best effort, as KV's writeMany), then drained. */
+  async writeMany(project: string, writes: readonly TableWrite[]): Promise<Result<WriteSummary[]>> {
+    const r = await this.#store.writeMany(project, writes);
     try {
       await this.#kv.drain();
     } catch (e) {
