@@ -109,7 +109,8 @@ export function recordBatchColumns(rb: RecordBatch, columns: readonly string[]):
 export async function* arrowBatches(path: string, columns: readonly string[]): AsyncGenerator<Result<SourceBatch>> {
   const checked = await checkArrowFile(path);
   if (!checked.ok && checked.error.code !== 'io_error') {
-    yield checked;
+    // A corrupt source is corrupt_data here, as apache-arrow's own failures below.
+    yield checked.error.code === 'corrupt_file' ? err('corrupt_data', checked.error.message, checked.error.details) : checked;
     return;
   }
   let handle;
