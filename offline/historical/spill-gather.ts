@@ -16,6 +16,7 @@ import { readSource } from '../materialize/read-source.ts';
 import type { SourceColumn } from '../materialize/source-batch.ts';
 import type { ViewPlan } from '../materialize/view-plan.ts';
 import { coerceValue, typedCtor, type FeatureColumn, type TypedValues } from '../sources/feature-column.ts';
+import { directCopy } from '../sources/gather-features.ts';
 
 /** Pairs a chunk's bucket holds before it is appended to the chunk's file. */
 const BUCKET_PAIRS = 1 << 14;
@@ -39,25 +40,6 @@ export function spillable(dtypes: readonly FieldType[]): boolean {
 
 const widthOf = (dtype: FieldType): number => typedCtor(dtype)!.BYTES_PER_ELEMENT;
 const pad8 = (x: number) => (x + 7) & ~7;
-
-function directCopy(dtype: FieldType, c: SourceColumn): boolean {
-  switch (dtype) {
-    case 'float64':
-      return c.type === 'double';
-    case 'float32':
-      return c.type === 'float';
-    case 'int64':
-      return c.type === 'int64';
-    case 'int32':
-      return c.type === 'int32';
-    case 'bool':
-      return c.type === 'bool';
-    case 'unix_timestamp':
-      return c.type === 'timestamp' && c.unit === 'us';
-    default:
-      return false;
-  }
-}
 
 /** A chunk's pending pairs: local rows, then per feature values and validity. */
 class Bucket {

@@ -25,7 +25,8 @@ function emptyColumn(dtype: FieldType, n: number): FeatureColumn {
   return { kind: 'typed', dtype, values: new ctor(n) as TypedValues, validity: new Uint8Array(n) };
 }
 
-function directCopy(dtype: FieldType, c: SourceColumn): boolean {
+/** True when a source column's values can be copied as they are into a `dtype` column. */
+export function directCopy(dtype: FieldType, c: SourceColumn): boolean {
   switch (dtype) {
     case 'float64':
       return c.type === 'double';
