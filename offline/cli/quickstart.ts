@@ -104,6 +104,10 @@ export async function quickstart(args: readonly string[], io: CliIo): Promise<nu
   io.out(`larder materialize-incremental now --repo ${shown}`);
   code = await main(['materialize-incremental', 'now', '--repo', repo], sub);
   if (code !== EXIT_OK) return code;
+  // Statistics for the catalog's charts (stored beside the registry, served by the Worker).
+  io.out(`larder stats driver_hourly_stats --repo ${shown} --out ${join(shown, 'data', 'driver_hourly_stats.stats.json')}`);
+  code = await main(['stats', 'driver_hourly_stats', '--repo', repo, '--out', join(repo, 'data', 'driver_hourly_stats.stats.json')], sub);
+  if (code !== EXIT_OK) return code;
 
   const port = await freePort(parsePort(values.port, DEFAULT_DEV_PORT));
   const logFile = join(home, 'wrangler-dev.log');
@@ -124,6 +128,7 @@ export async function quickstart(args: readonly string[], io: CliIo): Promise<nu
     io.out(`Answer (HTTP ${res.status}):`);
     io.out(`  ${answer}`);
     io.out('');
+    io.out(`Browse the feature catalog: ${dev.url}/ui`);
     io.out(`Also: curl -s ${dev.url}/registry ; curl -s ${dev.url}/openapi.json`);
     io.out(`The demo repo is ${shown}: edit features.ts, then larder apply / materialize-incremental now --repo ${shown}.`);
     io.out('Serving until Ctrl-C.');
