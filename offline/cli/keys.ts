@@ -6,9 +6,8 @@ import { ProjectName } from '../../src/core/schema/project-config.ts';
 import type { MetadataStore } from '../../src/stores/metadata/metadata-store.ts';
 import { createApiKey, getApiKeyRecord, listApiKeys, revokeApiKey } from '../../src/worker/auth/api-key-admin.ts';
 import { apiKeyKv, apiKeySql } from '../auth/key-export.ts';
-import { loadConfig } from '../repo/load-config.ts';
-import { openRepoStores } from '../stores/open-online-store.ts';
-import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, printIssues, resolveRepo, UsageError } from './cli-io.ts';
+import { type CliIo, EXIT_OK, parseCommandArgs, printError, UsageError } from './cli-io.ts';
+import { withRepoStores } from './repo-context.ts';
 import { formatTable } from './format-table.ts';
 
 export const KEYS_HELP = `larder keys create --role ROLE [--role ROLE...] [--project P] [--name N] [--repo DIR]
@@ -66,24 +65,15 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
       throw new UsageError('--name has at most 200 characters and no control characters');
   }
 
-  const dir = resolveRepo(io, values.repo);
-  const loaded = await loadConfig(dir);
-  if ('issues' in loaded) {
-    printIssues(io, loaded.issues);
-    return EXIT_USER;
-  }
-  const { config } = loaded;
-  const stores = await openRepoStores(dir, config, { online: false });
-  if (!stores.ok) return printError(io, stores.error);
-  try {
-    const metadata: MetadataStore = stores.value.metadata;
+  return withRepoStores(io, values.repo, { online: false }, async ({ config, stores }) => {
+    const metadata: MetadataStore = stores.metadata;
     if (verb === 'create') {
       const project = values.project ?? config.project;
       const r = await createApiKey(metadata, { project, roles, name: values.name ?? '' });
       if (!r.ok) return printError(io, r.error);
       const s = r.value.summary;
       io.out(r.value.key);
-      io.err(`Created API key ${s.id} for project ${s.project} (roles: ${s.roles.join(', ')}) in ${stores.value.registryWhere === '' ? 'the metadata store' : `the metadata store beside ${stores.value.registryWhere}`}.`);
+      io.err(`Created API key ${s.id} for project ${s.project} (roles: ${s.roles.join(', ')}) in ${stores.registryWhere === '' ? 'the metadata store' : `the metadata store beside ${stores.registryWhere}`}.`);
       io.err('This is the only time the key is shown: larder stores only a salted hash. Send it as "Authorization: Bearer <key>".');
       if (config.auth === undefined) io.err('warning: larder.yaml has no auth section, so the API is open and keys are not checked yet.');
       return EXIT_OK;
@@ -114,7 +104,5 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
     const s = r.value.summary;
     io.out(r.value.already ? `API key ${s.id} was already revoked (${s.revokedAt}).` : `Revoked API key ${s.id} (project ${s.project}) at ${s.revokedAt}.`);
     return EXIT_OK;
-  } finally {
-    await stores.value.close();
-  }
+  });
 }

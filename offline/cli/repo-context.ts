@@ -3,6 +3,7 @@ import type { ProjectConfig } from '../../src/core/schema/project-config.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { type CliIo, EXIT_USER, printError, printIssues, resolveRepo } from './cli-io.ts';
 import { openRegistryStore } from './open-store.ts';
+import { openRepoStores, type OpenStoresOptions, type RepoStores } from '../stores/open-online-store.ts';
 
 /** Read the applied registry of the repo at `--repo`; prints the problem and returns an exit code on failure. */
 export async function readAppliedRegistry(
@@ -25,5 +26,30 @@ export async function readAppliedRegistry(
     return { config: loaded.config, registry: r.value };
   } finally {
     await opened.close();
+  }
+}
+
+/**
+ * Load the repo at `--repo` and open its stores, run `body` with them and close them; prints
+ * a config problem or a store error and returns the exit code instead.
+ */
+export async function withRepoStores(
+  io: CliIo,
+  repo: string | undefined,
+  options: OpenStoresOptions,
+  body: (ctx: { dir: string; config: ProjectConfig; stores: RepoStores }) => Promise<number>,
+): Promise<number> {
+  const dir = resolveRepo(io, repo);
+  const loaded = await loadConfig(dir);
+  if ('issues' in loaded) {
+    printIssues(io, loaded.issues);
+    return EXIT_USER;
+  }
+  const stores = await openRepoStores(dir, loaded.config, options);
+  if (!stores.ok) return printError(io, stores.error);
+  try {
+    return await body({ dir, config: loaded.config, stores: stores.value });
+  } finally {
+    await stores.value.close();
   }
 }

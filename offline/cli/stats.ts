@@ -7,12 +7,11 @@ import { toTfdvStatistics } from '../../src/core/statistics/tfdv.ts';
 import { nowMicros } from '../../src/core/time.ts';
 import { closeParquetWorkers } from '../parquet/index.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
-import { loadConfig } from '../repo/load-config.ts';
 import { fileStatistics } from '../stats/file-statistics.ts';
 import { formatStatistics } from '../stats/format-statistics.ts';
 import { viewStatistics } from '../stats/view-statistics.ts';
-import { openRepoStores } from '../stores/open-online-store.ts';
-import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, printIssues, resolveRepo, UsageError } from './cli-io.ts';
+import { type CliIo, EXIT_OK, parseCommandArgs, printError, UsageError } from './cli-io.ts';
+import { withRepoStores } from './repo-context.ts';
 import { parseTimeArg } from './materialize.ts';
 
 export const STATS_HELP = `larder stats VIEW [--start T] [--end T] [--format json|tfdv] [--out FILE] [--repo DIR]
@@ -105,7 +104,7 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
   const onBatch = (rows: number) => progress.update(rows);
   try {
     const k = await nodeKernel();
-    let record: ViewStatistics;
+    let record!: ViewStatistics;
     let stored: string | null = null;
     if (values.file !== undefined) {
       const r = await fileStatistics(k, io.cwd, values.file, { onBatch });
@@ -114,28 +113,19 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
       for (const s of r.value.skipped) io.err(`note: column ${s.name} left out: ${s.reason}`);
     } else {
       const name = positionals[0];
-      const dir = resolveRepo(io, values.repo);
-      const loaded = await loadConfig(dir);
-      if ('issues' in loaded) {
-        printIssues(io, loaded.issues);
-        return EXIT_USER;
-      }
-      const { config } = loaded;
-      const stores = await openRepoStores(dir, config, { online: false });
-      if (!stores.ok) return printError(io, stores.error);
-      try {
-        const reg = await stores.value.registry.read(config.project);
+      const code = await withRepoStores(io, values.repo, { online: false }, async ({ dir, config, stores }) => {
+        const reg = await stores.registry.read(config.project);
         if (!reg.ok) return printError(io, reg.error);
-        if (reg.value === null) return printError(io, { code: 'not_found', message: `nothing applied yet for ${config.project} (${stores.value.registryWhere}): run larder apply` });
+        if (reg.value === null) return printError(io, { code: 'not_found', message: `nothing applied yet for ${config.project} (${stores.registryWhere}): run larder apply` });
         const r = await viewStatistics(k, dir, indexRegistry(reg.value), name, { start, end, onBatch });
         if (!r.ok) return printError(io, r.error);
         record = r.value.record;
-        const put = await stores.value.metadata.put(config.project, 'statistics', name, record);
+        const put = await stores.metadata.put(config.project, 'statistics', name, record);
         if (!put.ok) return printError(io, put.error);
-        stored = `Stored the statistics of ${name} (${stores.value.registryWhere === '' ? 'metadata store' : `beside ${stores.value.registryWhere}`}).`;
-      } finally {
-        await stores.value.close();
-      }
+        stored = `Stored the statistics of ${name} (${stores.registryWhere === '' ? 'metadata store' : `beside ${stores.registryWhere}`}).`;
+        return EXIT_OK;
+      });
+      if (code !== EXIT_OK) return code;
     }
     progress.clear();
     if (values.out !== undefined) {
