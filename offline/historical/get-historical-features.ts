@@ -216,7 +216,7 @@ export async function joinAll(req: HistoricalRequest, mode: GatherMode): Promise
     if (r.as.length === 0) targets.push({ keys: plainKeys.get(r.view.name)!, rv: null });
     const pass1 = await joinView(k, registry, dir, r.view, targets.map((t) => t.keys), ts.value, req);
     if (!pass1.ok) return pass1;
-    const { plan, orders } = pass1.value;
+    const { plan, orders, scratch } = pass1.value;
     // Pass 2: the chosen rows' features, straight into the output columns (or spilled by output chunk).
     const names = [...r.features];
     const spill = spillTo !== null && spillable(plan.features.filter((f) => r.features.has(f.name)).map((f) => f.dtype as FieldType)) ? spillTo : null;
@@ -227,7 +227,7 @@ export async function joinAll(req: HistoricalRequest, mode: GatherMode): Promise
       spilled = true;
       sources = s.value.map((sp) => (name: string) => ({ kind: 'spill', spill: sp, name }));
     } else {
-      const gathered = await gatherViewFeatures(dir, plan, names, orders);
+      const gathered = await gatherViewFeatures(dir, plan, names, orders, scratch.splice(0));
       if (!gathered.ok) return gathered;
       sources = gathered.value.map((cols) => (name: string) => ({ kind: 'full', col: cols.get(name)! }));
     }
@@ -328,7 +328,7 @@ async function joinView(
   targetKeys: readonly BigUint64Array[],
   ts: BigInt64Array,
   req: HistoricalRequest,
-): Promise<Result<{ plan: ViewPlan; orders: GatherTarget[] }>> {
+): Promise<Result<{ plan: ViewPlan; orders: GatherTarget[]; scratch: ArrayBuffer[] }>> {
   let total = 0;
   const rows = await readViewRows(k, registry, dir, view, {
     onBatch: req.onProgress && ((m: number) => req.onProgress!({ view: view.name, phase: 'read', rows: (total += m) })),
@@ -350,7 +350,9 @@ async function joinView(
     if (!order.ok) return order;
     orders.push({ order: order.value, rows: ts.length });
   }
-  return ok({ plan: src.plan, orders });
+  // The source's key and time columns are dead now: their (touched) memory can hold pass 2's output.
+  const scratch = [...new Set([src.keys.buffer, src.eventTs.buffer, src.createdTs.buffer])].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  return ok({ plan: src.plan, orders, scratch });
 }
 
 /** Bytes of Parquet source at which decode workers are started before the entities are read. */

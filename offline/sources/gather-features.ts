@@ -11,6 +11,7 @@ import { readSource } from '../materialize/read-source.ts';
 import type { SourceColumn } from '../materialize/source-batch.ts';
 import type { ViewPlan } from '../materialize/view-plan.ts';
 import { coerceValue, typedCtor, type FeatureColumn, type TypedValues } from './feature-column.ts';
+import { ScratchMemory } from './scratch-memory.ts';
 
 export interface GatherTarget {
   /** Matched (entity row, source row) pairs in ascending source row order. */
@@ -19,10 +20,10 @@ export interface GatherTarget {
   readonly rows: number;
 }
 
-function emptyColumn(dtype: FieldType, n: number): FeatureColumn {
+function emptyColumn(dtype: FieldType, n: number, memory: ScratchMemory): FeatureColumn {
   const ctor = typedCtor(dtype);
   if (ctor === undefined) return { kind: 'js', dtype, values: new Array<FeatureValue>(n).fill(null) };
-  return { kind: 'typed', dtype, values: new ctor(n) as TypedValues, validity: new Uint8Array(n) };
+  return { kind: 'typed', dtype, values: memory.take(ctor as never, n) as TypedValues, validity: memory.take(Uint8Array, n) };
 }
 
 /** True when a source column's values can be copied as they are into a `dtype` column. */
@@ -80,16 +81,22 @@ function copyPairs(out: FeatureColumn, c: SourceColumn, order: GatherOrder, p0: 
 
 /**
  * For every target, the named features of the chosen source rows (nulls where
- * an entity row chose none), reading the view's source once.
+ * an entity row chose none), reading the view's source once. The output
+ * columns may be carved from `scratch`: buffers nobody uses any more (see
+ * scratch-memory.ts).
  */
 export async function gatherViewFeatures(
   repoDir: string,
   plan: ViewPlan,
   features: readonly string[],
   targets: readonly GatherTarget[],
+  scratch: readonly ArrayBuffer[] = [],
 ): Promise<Result<Map<string, FeatureColumn>[]>> {
   const wanted = plan.features.filter((f) => features.includes(f.name));
-  const outs = targets.map((t) => new Map(wanted.map((f) => [f.name, emptyColumn(f.dtype, t.rows)])));
+  const need = targets.reduce((t, x) => t + x.rows * wanted.reduce((b, f) => b + (typedCtor(f.dtype)?.BYTES_PER_ELEMENT ?? 0) + 1, 0), 0);
+  const memory = new ScratchMemory(scratch, need);
+  const outs = targets.map((t) => new Map(wanted.map((f) => [f.name, emptyColumn(f.dtype, t.rows, memory)])));
+  memory.release();
   const anyMatch = targets.some((t) => t.order.featureRows.length > 0);
   if (wanted.length === 0 || !anyMatch) return ok(outs);
   const columns = [...new Set(wanted.map((f) => f.column))];
