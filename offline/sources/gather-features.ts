@@ -53,11 +53,20 @@ function copyPairs(out: FeatureColumn, c: SourceColumn, order: GatherOrder, p0: 
     const src = (c as { values: Float64Array }).values;
     const dst = out.values as Float64Array;
     const valid = c.validity;
+    const dstValid = out.validity;
+    if (valid === null) {
+      for (let p = p0; p < p1; p++) {
+        const i = entityRows[p];
+        dst[i] = src[featureRows[p] - start];
+        dstValid[i] = 1;
+      }
+      return;
+    }
     for (let p = p0; p < p1; p++) {
       const i = entityRows[p];
       const j = featureRows[p] - start;
       dst[i] = src[j];
-      out.validity[i] = valid === null ? 1 : valid[j];
+      dstValid[i] = valid[j];
     }
     return;
   }
