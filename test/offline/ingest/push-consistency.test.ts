@@ -12,10 +12,8 @@ import { indexRegistry, type RegistryIndex } from '../../../src/core/registry/re
 import { microsToRfc3339 } from '../../../src/core/time.ts';
 import type { KernelInstance } from '../../../src/kernel/instance.ts';
 import type { ServingContext } from '../../../src/serving/context.ts';
-import { getOnlineFeatures } from '../../../src/serving/online-features.ts';
 import { pushFrame } from '../../../src/serving/push-rows.ts';
 import { SqliteOnlineStore } from '../../../src/stores/sqlite/sqlite-online-store.ts';
-import { getHistoricalFeatures } from '../../../offline/historical/get-historical-features.ts';
 import { folderOfflineWriter } from '../../../offline/ingest/folder-offline-store.ts';
 import { materialize } from '../../../offline/materialize/materialize.ts';
 import { nodeKernel } from '../../../offline/parquet/kernel.ts';
@@ -23,6 +21,7 @@ import { loadRepo } from '../../../offline/repo/load-repo.ts';
 import { rng } from '../../support/rng.ts';
 import { makeRepo } from '../support/repo-fixture.ts';
 import { FEATURES_YAML, randomRows, SEC, T0, writeRowsParquet, type SourceRow } from '../materialize/fixture.ts';
+import { historicalColumns, onlineColumns } from '../materialize/consistency-support.ts';
 
 const PROJECT = 'mixpush';
 const VIEWS = ['stats', 'stats_fresh']; // stats_fresh is fed by the push source stats_push (batch source data/stats)
@@ -35,30 +34,9 @@ beforeAll(async () => {
   kernel = await nodeKernel();
 });
 
-async function online(ctx: ServingContext): Promise<Record<string, unknown[]>> {
-  const r = await getOnlineFeatures(ctx, { selection: { features: REFS }, entities: { driver_id: DRIVERS }, fullFeatureNames: true });
-  if (!r.ok) throw new Error(r.error.message);
-  const out: Record<string, unknown[]> = {};
-  for (const ref of REFS) {
-    const name = ref.replace(':', '__');
-    const col = r.value.results.find((c) => c.name === name)!;
-    out[name] = col.values.map((v, i) => (col.statuses[i] === 'PRESENT' ? v : null));
-  }
-  return out;
-}
+const online = (ctx: ServingContext) => onlineColumns(ctx, REFS, DRIVERS);
 
-async function historical(dir: string, registry: RegistryIndex, at: bigint): Promise<Record<string, unknown[]>> {
-  const when = new Date(Number(at / 1000n));
-  const r = await getHistoricalFeatures({ registry, repoDir: dir, kernel, features: REFS, fullFeatureNames: true, entities: DRIVERS.map((d) => ({ driver_id: BigInt(d), event_timestamp: when })) });
-  if (!r.ok) throw new Error(r.error.message);
-  const out: Record<string, unknown[]> = {};
-  for (const ref of REFS) {
-    const name = ref.replace(':', '__');
-    const col = r.value.getChild(name)!;
-    out[name] = Array.from({ length: r.value.numRows }, (_, i) => col.get(i) ?? null);
-  }
-  return out;
-}
+const historical = (dir: string, registry: RegistryIndex, at: bigint) => historicalColumns(kernel, dir, registry, REFS, DRIVERS, at);
 
 /** Rows as a push frame: view names (driver_id, rate), the source's timestamp columns (ts, created). */
 function frame(rows: readonly SourceRow[]) {

@@ -7,7 +7,6 @@
 // incremental run with --lookback must agree with historical retrieval again.
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { Table } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nextRegistry } from '../../../src/core/registry/plan.ts';
 import { indexRegistry, type RegistryIndex } from '../../../src/core/registry/registry-index.ts';
@@ -15,13 +14,13 @@ import type { KernelInstance } from '../../../src/kernel/instance.ts';
 import type { ServingContext } from '../../../src/serving/context.ts';
 import { getOnlineFeatures } from '../../../src/serving/online-features.ts';
 import { SqliteOnlineStore } from '../../../src/stores/sqlite/sqlite-online-store.ts';
-import { getHistoricalFeatures } from '../../../offline/historical/get-historical-features.ts';
 import { materialize } from '../../../offline/materialize/materialize.ts';
 import { nodeKernel } from '../../../offline/parquet/kernel.ts';
 import { loadRepo } from '../../../offline/repo/load-repo.ts';
 import { rng } from '../../support/rng.ts';
 import { makeRepo } from '../support/repo-fixture.ts';
 import { FEATURES_YAML, randomRows, SEC, T0, writeRowsArrow, writeRowsCsv, writeRowsParquet, type SourceRow } from './fixture.ts';
+import { historicalColumns, onlineColumns } from './consistency-support.ts';
 
 const PROJECT = 'mat';
 const VIEWS = ['stats', 'stats_fresh']; // ttl 0 and ttl 10m (its push source's batch source)
@@ -34,19 +33,7 @@ beforeAll(async () => {
   kernel = await nodeKernel();
 });
 
-/** Every feature for every driver at time `at` (epoch µs), by `view__feature`. */
-async function online(ctx: ServingContext): Promise<Record<string, unknown[]>> {
-  const r = await getOnlineFeatures(ctx, { selection: { features: REFS }, entities: { driver_id: DRIVERS }, fullFeatureNames: true });
-  if (!r.ok) throw new Error(r.error.message);
-  const out: Record<string, unknown[]> = {};
-  for (const ref of REFS) {
-    const name = ref.replace(':', '__');
-    const col = r.value.results.find((c) => c.name === name)!;
-    // A value the serving path would not return (stale) is no value.
-    out[name] = col.values.map((v, i) => (col.statuses[i] === 'PRESENT' ? v : null));
-  }
-  return out;
-}
+const online = (ctx: ServingContext) => onlineColumns(ctx, REFS, DRIVERS);
 
 /** The precomputed service stats_svc (features of `stats`), as `stats__feature`. */
 async function onlineService(ctx: ServingContext): Promise<Record<string, unknown[]>> {
@@ -62,22 +49,7 @@ async function onlineService(ctx: ServingContext): Promise<Record<string, unknow
 
 const statsOnly = (h: Record<string, unknown[]>) => Object.fromEntries(FEATURES.map((f) => [`stats__${f}`, h[`stats__${f}`]]));
 
-async function historical(dir: string, registry: RegistryIndex, at: bigint): Promise<Record<string, unknown[]>> {
-  const when = new Date(Number(at / 1000n));
-  const r = await getHistoricalFeatures({
-    registry, repoDir: dir, kernel, features: REFS, fullFeatureNames: true,
-    entities: DRIVERS.map((d) => ({ driver_id: BigInt(d), event_timestamp: when })),
-  });
-  if (!r.ok) throw new Error(r.error.message);
-  const t: Table = r.value;
-  const out: Record<string, unknown[]> = {};
-  for (const ref of REFS) {
-    const name = ref.replace(':', '__');
-    const col = t.getChild(name)!;
-    out[name] = Array.from({ length: t.numRows }, (_, i) => col.get(i) ?? null);
-  }
-  return out;
-}
+const historical = (dir: string, registry: RegistryIndex, at: bigint) => historicalColumns(kernel, dir, registry, REFS, DRIVERS, at);
 
 describe('training/serving consistency', () => {
   it('after materialize-incremental T, online values equal historical retrieval at T for every entity and feature; again after late and new rows', async () => {
