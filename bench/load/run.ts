@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PUSH_SOURCE, VIEW } from './fixture.ts';
-import { startWranglerDev } from './wrangler.ts';
+import { startWranglerDev } from '../support/wrangler-dev.ts';
 
 const { values: args } = parseArgs({
   options: {

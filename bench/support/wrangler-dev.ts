@@ -1,7 +1,7 @@
-// Start `wrangler dev --local` on loopback for a bench Worker, as
-// bench/online/run.ts does: bundle once (so source edits by others do not
-// restart it mid-run), apply the D1 migrations into a temp state dir, run
-// wrangler in its own process group and stop the whole group.
+// Start `wrangler dev --local` on loopback for a bench Worker (bench/online,
+// bench/load): bundle once (wrangler dev would otherwise rebuild and restart
+// the Worker whenever a source file changes), apply the D1 migrations into a
+// temp state dir, run wrangler in its own process group and stop the group.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -25,9 +25,9 @@ async function freePort(): Promise<number> {
 }
 
 export async function startWranglerDev(workerEntry: string, vars: Record<string, string>): Promise<DevServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'larder-bench-load-'));
+  const dir = mkdtempSync(join(tmpdir(), 'larder-bench-'));
   const port = await freePort();
-  const config = (main: string, extra = '') => `name = "larder-bench-load"
+  const config = (main: string, extra = '') => `name = "larder-bench"
 main = "${main}"
 compatibility_date = "2026-11-01"
 compatibility_flags = ["nodejs_compat"]
