@@ -19,7 +19,7 @@ import { pushFrame } from '../serving/push-rows.ts';
 import type { OfflineWriter } from '../stores/offline/offline-writer.ts';
 import { arrowPush, pushResponse } from './routes/push.ts';
 import { registerCatalog } from './routes/catalog.ts';
-import { REGISTRY_LISTS, registrySummary, type RegistryListPath } from './routes/registry.ts';
+import { REGISTRY_LISTS, registryListKey, registrySummary } from './routes/registry.ts';
 import { statisticsHandler } from './routes/statistics.ts';
 import { wireSchemas } from './wire-schemas.ts';
 
@@ -212,7 +212,7 @@ export function createApp(deps: AppDeps) {
     return c.json(registrySummary(ctx.value.registry));
   });
   app.get('/registry/:list', async (c) => {
-    const key = Object.hasOwn(REGISTRY_LISTS, c.req.param('list')) ? REGISTRY_LISTS[c.req.param('list') as RegistryListPath] : undefined; // not __proto__ & co.
+    const key = registryListKey(c.req.param('list'));
     if (!key) return fail(c, { code: 'not_found', message: `no registry list "${c.req.param('list')}"; try ${Object.keys(REGISTRY_LISTS).join(', ')}` });
     const ctx = await context();
     if (!ctx.ok) return fail(c, ctx.error);
@@ -220,7 +220,7 @@ export function createApp(deps: AppDeps) {
   });
   app.get('/registry/feature-views/:name/statistics', statisticsHandler(deps));
   app.get('/registry/:list/:name', async (c) => {
-    const key = Object.hasOwn(REGISTRY_LISTS, c.req.param('list')) ? REGISTRY_LISTS[c.req.param('list') as RegistryListPath] : undefined; // not __proto__ & co.
+    const key = registryListKey(c.req.param('list'));
     if (!key) return fail(c, { code: 'not_found', message: `no registry list "${c.req.param('list')}"` });
     const ctx = await context();
     if (!ctx.ok) return fail(c, ctx.error);

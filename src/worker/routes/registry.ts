@@ -10,6 +10,11 @@ export const REGISTRY_LISTS = {
 } as const;
 export type RegistryListPath = keyof typeof REGISTRY_LISTS;
 
+/** The registry document key a list path names, or undefined (own keys only: not `__proto__` and co.). */
+export function registryListKey(path: string): (typeof REGISTRY_LISTS)[RegistryListPath] | undefined {
+  return Object.hasOwn(REGISTRY_LISTS, path) ? REGISTRY_LISTS[path as RegistryListPath] : undefined;
+}
+
 export function registrySummary(reg: RegistryIndex) {
   const d = reg.doc;
   return {
