@@ -14,7 +14,7 @@ const CONNECTIONS = Number(args.connections);
 const root = resolve(import.meta.dirname, '../..');
 const { base, stop } = await startWranglerDev(join(root, 'bench/online/worker.ts'), { LARDER_PROJECT: 'bench', LARDER_ONLINE_STORE: args.store! });
 
-const post = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'identity' }, body: JSON.stringify(body) });
 if (!(await fetch(`${base}/__seed`, { method: 'POST' })).ok) throw new Error('seed failed');
 const ts = new Date().toISOString();
 for (let v = 0; v < VIEWS; v++) {
@@ -37,7 +37,7 @@ for (const [label, init] of cases) {
 
 const rows = [];
 for (const [label, init] of cases) {
-  const baseline = await load(`${base}/__baseline`, {}, CONNECTIONS, SECONDS);
+  const baseline = await load(`${base}/__baseline`, { headers: { 'accept-encoding': 'identity' } }, CONNECTIONS, SECONDS);
   const r = await load(`${base}/get-online-features`, init, CONNECTIONS, SECONDS);
   rows.push({
     case: label,

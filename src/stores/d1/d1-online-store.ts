@@ -9,6 +9,7 @@ import {
   type TableRead,
   type TableWrite,
   type WriteSummary,
+  toHex,
 } from '../../core/online-store.ts';
 import type { D1Like } from './d1-like.ts';
 
@@ -27,6 +28,93 @@ ON CONFLICT (project, tbl, entity_key) DO UPDATE SET
 WHERE excluded.event_ts > online_rows.event_ts
    OR (excluded.event_ts = online_rows.event_ts AND excluded.created_ts >= online_rows.created_ts)`;
 const UPSERT_FULL = upsert(D1_ROWS_PER_UPSERT);
+
+const selectRows = (n: number) =>
+  `SELECT entity_key, event_ts, created_ts, value FROM online_rows WHERE project = ? AND tbl = ? AND entity_key IN (${Array.from({ length: n }, () => '?').join(',')})`;
+
+/**
+ * ?1 project, ?2 JSON array of tables, ?3 JSON array of hex keys. One text row: one record per
+ * (table, key) in that order, joined by `;`: `event,created,HEXVALUE`, or empty when nothing is
+ * stored. Positional, so neither keys nor tables travel back. The primary key drives the
+ * search (SEARCH o USING PRIMARY KEY (project=? AND tbl=? AND entity_key=?) LEFT-JOIN).
+ */
+const SELECT_PACKED = `SELECT group_concat(ifnull(o.event_ts || ',' || o.created_ts || ',' || hex(o.value), ''), ';' ORDER BY t.key, k.key) AS packed
+FROM json_each(?2) t CROSS JOIN json_each(?3) k
+LEFT JOIN online_rows o ON o.project = ?1 AND o.tbl = t.value AND o.entity_key = unhex(k.value)`;
+
+/** Keys per packed query: bounds the JSON parameter and the packed answer. */
+const KEYS_PER_PACKED = 500;
+
+/**
+ * D1 refusing the packed form: SQLITE_TOOBIG (an answer over its string limit), or a SQLite
+ * without unhex (3.41) or aggregate ORDER BY (3.44). The plain form answers the same.
+ */
+const packedRefused = (e: unknown) => /too big|TOOBIG|no such function|syntax error/i.test(String((e as Error)?.message ?? e));
+
+type HexBytes = Uint8Array & { toHex?: () => string };
+const nativeFromHex = (Uint8Array as unknown as { fromHex?: (s: string) => Uint8Array }).fromHex;
+
+/** Lower-case hex of an entity key: the key of the found-rows maps. */
+function hexOf(bytes: Uint8Array): string {
+  return (bytes as HexBytes).toHex?.() ?? toHex(bytes);
+}
+
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  NIBBLE['0123456789ABCDEF'.charCodeAt(i)] = i;
+  NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
+}
+
+function fromHex(text: string, start: number, end: number): Uint8Array {
+  if (nativeFromHex) return nativeFromHex(text.slice(start, end));
+  const out = new Uint8Array((end - start) >> 1);
+  for (let i = 0, j = start; i < out.length; i++, j += 2) {
+    const hi = NIBBLE[text.charCodeAt(j)];
+    const lo = NIBBLE[text.charCodeAt(j + 1)];
+    if (hi < 0 || lo < 0) throw new Error('online_rows: malformed packed value');
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Reads that share one key array (a request's views) become one packed query per 500 keys. */
+function packedGroups(reads: readonly TableRead[]): { tables: number[]; keys: string[] }[] {
+  const byKeys = new Map<readonly EntityKeyRef[], number[]>();
+  reads.forEach(({ keys }, t) => {
+    if (keys.length === 0) return;
+    const tables = byKeys.get(keys);
+    if (tables) tables.push(t);
+    else byKeys.set(keys, [t]);
+  });
+  const groups: { tables: number[]; keys: string[] }[] = [];
+  for (const [keys, tables] of byKeys) {
+    const unique = [...new Set(keys.map((k) => hexOf(k.entityKey)))];
+    for (let i = 0; i < unique.length; i += KEYS_PER_PACKED) groups.push({ tables, keys: unique.slice(i, i + KEYS_PER_PACKED) });
+  }
+  return groups;
+}
+
+/** Parse a packed answer (see SELECT_PACKED) into its tables' found-rows maps. */
+function unpack(text: string, keys: readonly string[], into: Map<string, StoredValue>[]): void {
+  const total = keys.length * into.length;
+  let at = 0;
+  for (let i = 0; i < total; i++) {
+    let end = text.indexOf(';', at);
+    if (end < 0) end = text.length;
+    if (end > at) {
+      const c1 = text.indexOf(',', at);
+      const c2 = text.indexOf(',', c1 + 1);
+      if (c1 < 0 || c2 < 0 || c2 > end) throw new Error('online_rows: malformed packed row');
+      into[Math.floor(i / keys.length)].set(keys[i % keys.length], {
+        eventTs: Number(text.slice(at, c1)),
+        createdTs: Number(text.slice(c1 + 1, c2)),
+        value: fromHex(text, c2 + 1, end),
+      });
+    }
+    at = end + 1;
+  }
+  if (at < text.length) throw new Error('online_rows: packed answer longer than asked');
+}
 
 interface Row {
   entity_key: unknown;
@@ -61,40 +149,57 @@ export class D1OnlineStore implements OnlineStore {
     return r.ok ? ok(r.value[0]) : r;
   }
 
-  /** Every table's `IN (...)` queries in one batch: one round trip for a whole request. */
+  /**
+   * A whole request's reads in one round trip. Tables read with the same keys (the views of
+   * one request) share ONE query, which answers ONE packed text row: event ts, created ts
+   * and hex value per (table, key), in order (see SELECT_PACKED). D1 hands BLOBs across as JSON arrays
+   * of numbers, one object per row, and binds BLOB parameters the same way, which costs far
+   * more than the query; keys go in as one JSON array of hex strings (`unhex`, `json_each`).
+   * If D1 refuses the packed form (an answer over its string limit, or no `unhex`), the read
+   * falls back to plain rows: one `IN (...)` query per table per 98 keys, in one batch.
+   */
   async readMany(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
-    const stmts: ReturnType<D1Like['prepare']>[] = [];
-    const owner: number[] = [];
-    reads.forEach(({ table, keys }, t) => {
-      const unique = [...new Map(keys.map((k) => [keyId(k.entityKey), k.entityKey])).values()];
-      for (let i = 0; i < unique.length; i += D1_KEYS_PER_QUERY) {
-        const part = unique.slice(i, i + D1_KEYS_PER_QUERY);
-        stmts.push(
-          this.#db
-            .prepare(
-              `SELECT entity_key, event_ts, created_ts, value FROM online_rows WHERE project = ? AND tbl = ? AND entity_key IN (${part.map(() => '?').join(',')})`,
-            )
-            .bind(project, table, ...part),
-        );
-        owner.push(t);
-      }
-    });
-    if (stmts.length === 0) return ok(reads.map(() => []));
+    if (reads.every((r) => r.keys.length === 0)) return ok(reads.map(() => []));
+    const found = reads.map(() => new Map<string, StoredValue>());
     try {
-      const results = stmts.length === 1 ? [await stmts[0].all<Row>()] : await this.#db.batch<Row>(stmts);
-      const found = reads.map(() => new Map<string, StoredValue>());
-      results.forEach((r, s) => {
-        for (const row of r.results)
-          found[owner[s]].set(keyId(blob(row.entity_key)), {
-            eventTs: Number(row.event_ts),
-            createdTs: Number(row.created_ts),
-            value: blob(row.value),
-          });
-      });
-      return ok(reads.map(({ keys }, t) => keys.map((k) => found[t].get(keyId(k.entityKey)) ?? null)));
+      let packed: string[] | undefined;
+      const groups = packedGroups(reads);
+      try {
+        const res = await this.#run<{ packed: string | null }>(
+          groups.map((g) => this.#db.prepare(SELECT_PACKED).bind(project, JSON.stringify(g.tables.map((t) => reads[t].table)), JSON.stringify(g.keys))),
+        );
+        packed = res.map((r) => r.results[0]?.packed ?? '');
+      } catch (e) {
+        if (!packedRefused(e)) throw e;
+      }
+      if (packed) packed.forEach((text, s) => unpack(text, groups[s].keys, groups[s].tables.map((t) => found[t])));
+      else await this.#readRows(project, reads, found);
+      return ok(reads.map(({ keys }, t) => keys.map((k) => found[t].get(hexOf(k.entityKey)) ?? null)));
     } catch (e) {
       return err('store_unavailable', `D1 read failed: ${(e as Error).message}`);
     }
+  }
+
+  /** The plain form: one `IN (...)` query per table per 98 keys, BLOBs bound as they are. */
+  async #readRows(project: string, reads: readonly TableRead[], found: Map<string, StoredValue>[]): Promise<void> {
+    const parts: { table: number; keys: Uint8Array[] }[] = [];
+    reads.forEach(({ keys }, t) => {
+      const unique = [...new Map(keys.map((k) => [keyId(k.entityKey), k.entityKey])).values()];
+      for (let i = 0; i < unique.length; i += D1_KEYS_PER_QUERY) parts.push({ table: t, keys: unique.slice(i, i + D1_KEYS_PER_QUERY) });
+    });
+    const res = await this.#run<Row>(parts.map((p) => this.#db.prepare(selectRows(p.keys.length)).bind(project, reads[p.table].table, ...p.keys)));
+    res.forEach((r, s) => {
+      for (const row of r.results)
+        found[parts[s].table].set(hexOf(blob(row.entity_key)), {
+          eventTs: Number(row.event_ts),
+          createdTs: Number(row.created_ts),
+          value: blob(row.value),
+        });
+    });
+  }
+
+  #run<T>(stmts: ReturnType<D1Like['prepare']>[]): Promise<{ results: T[] }[]> {
+    return stmts.length === 1 ? stmts[0].all<T>().then((r) => [r]) : this.#db.batch<T>(stmts);
   }
 
   async write(project: string, table: string, rows: readonly EncodedRow[]): Promise<Result<WriteSummary>> {
