@@ -10,6 +10,13 @@ export interface LoadResult {
   readonly p50: number;
   readonly p99: number;
   readonly rps: number;
+  /** every successful request's latency, ms, sorted */
+  readonly latencies: number[];
+}
+
+/** The p-quantile of sorted latencies. */
+export function quantile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
 export async function load(url: string, init: RequestInit, connections: number, seconds: number, maxRequests = 2_000_000): Promise<LoadResult> {
@@ -35,6 +42,5 @@ export async function load(url: string, init: RequestInit, connections: number, 
   );
   const took = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
-  return { requests: lat.length, errors, p50: q(0.5), p99: q(0.99), rps: lat.length / took };
+  return { requests: lat.length, errors, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), rps: lat.length / took, latencies: lat };
 }

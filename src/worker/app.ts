@@ -14,7 +14,7 @@ import { errorResponse } from './error-handler.ts';
 import { authGuard, type AuthSetting } from './auth/auth-guard.ts';
 import { guardOnlineStore, guardRegistry } from './store-guard.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { toFeastResponse } from '../serving/feast-response.ts';
+import { feastResponseJson } from '../serving/feast-response.ts';
 import { pushFrame } from '../serving/push-rows.ts';
 import type { OfflineWriter } from '../stores/offline/offline-writer.ts';
 import { arrowPush, pushResponse } from './routes/push.ts';
@@ -158,7 +158,8 @@ export function createApp(deps: AppDeps) {
         includeStale: body.include_stale,
       });
       if (!r.ok) return fail(c, r.error) as never;
-      return c.json(toFeastResponse(r.value), 200);
+      // The same text as c.json(toFeastResponse(...)), built without the intermediate objects.
+      return c.body(feastResponseJson(r.value), 200, { 'content-type': 'application/json' }) as never;
     },
   );
 

@@ -33,12 +33,16 @@ const selectRows = (n: number) =>
   `SELECT entity_key, event_ts, created_ts, value FROM online_rows WHERE project = ? AND tbl = ? AND entity_key IN (${Array.from({ length: n }, () => '?').join(',')})`;
 
 /**
- * ?1 project, ?2 JSON array of tables, ?3 JSON array of hex keys. One text row: one record per
- * (table, key) in that order, joined by `;`: `event,created,HEXVALUE`, or empty when nothing is
- * stored. Positional, so neither keys nor tables travel back. The primary key drives the
- * search (SEARCH o USING PRIMARY KEY (project=? AND tbl=? AND entity_key=?) LEFT-JOIN).
+ * ?1 project, ?2 JSON array of tables, ?3 JSON array of hex keys. One hex text, one record per
+ * (table, key) in that order: `00` when nothing is stored, else `01`, event ts and created ts
+ * (int64, big-endian, two's complement), the value's length (u32) and the value. Decoded with
+ * one hex call and a DataView; positional, so neither keys nor tables travel back. The primary
+ * key drives the search (SEARCH o USING PRIMARY KEY (project=? AND tbl=? AND entity_key=?)).
  */
-const SELECT_PACKED = `SELECT group_concat(ifnull(o.event_ts || ',' || o.created_ts || ',' || hex(o.value), ''), ';' ORDER BY t.key, k.key) AS packed
+const SELECT_PACKED = `SELECT group_concat(
+  CASE WHEN o.entity_key IS NULL THEN '00'
+       ELSE '01' || printf('%016x%016x%08x', o.event_ts, o.created_ts, length(o.value)) || hex(o.value) END,
+  '' ORDER BY t.key, k.key) AS packed
 FROM json_each(?2) t CROSS JOIN json_each(?3) k
 LEFT JOIN online_rows o ON o.project = ?1 AND o.tbl = t.value AND o.entity_key = unhex(k.value)`;
 
@@ -54,7 +58,6 @@ const packedRefused = (e: unknown) => /too big|TOOBIG|no such function|syntax er
 type HexBytes = Uint8Array & { toHex?: () => string };
 const nativeFromHex = (Uint8Array as unknown as { fromHex?: (s: string) => Uint8Array }).fromHex;
 
-/** Lower-case hex of an entity key: the key of the found-rows maps. */
 function hexOf(bytes: Uint8Array): string {
   return (bytes as HexBytes).toHex?.() ?? toHex(bytes);
 }
@@ -65,55 +68,63 @@ for (let i = 0; i < 16; i++) {
   NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
 }
 
-function fromHex(text: string, start: number, end: number): Uint8Array {
-  if (nativeFromHex) return nativeFromHex(text.slice(start, end));
-  const out = new Uint8Array((end - start) >> 1);
-  for (let i = 0, j = start; i < out.length; i++, j += 2) {
+function fromHex(text: string): Uint8Array {
+  if (nativeFromHex) return nativeFromHex(text);
+  const out = new Uint8Array(text.length >> 1);
+  for (let i = 0, j = 0; i < out.length; i++, j += 2) {
     const hi = NIBBLE[text.charCodeAt(j)];
     const lo = NIBBLE[text.charCodeAt(j + 1)];
-    if (hi < 0 || lo < 0) throw new Error('online_rows: malformed packed value');
+    if (hi < 0 || lo < 0) throw new Error('online_rows: malformed packed answer');
     out[i] = (hi << 4) | lo;
   }
   return out;
 }
 
-/** Reads that share one key array (a request's views) become one packed query per 500 keys. */
-function packedGroups(reads: readonly TableRead[]): { tables: number[]; keys: string[] }[] {
-  const byKeys = new Map<readonly EntityKeyRef[], number[]>();
-  reads.forEach(({ keys }, t) => {
-    if (keys.length === 0) return;
-    const tables = byKeys.get(keys);
-    if (tables) tables.push(t);
-    else byKeys.set(keys, [t]);
-  });
-  const groups: { tables: number[]; keys: string[] }[] = [];
-  for (const [keys, tables] of byKeys) {
-    const unique = [...new Set(keys.map((k) => hexOf(k.entityKey)))];
-    for (let i = 0; i < unique.length; i += KEYS_PER_PACKED) groups.push({ tables, keys: unique.slice(i, i + KEYS_PER_PACKED) });
-  }
-  return groups;
+/** Tables read with one key array (a request's views), its distinct keys, and each asked key's slot among them. */
+interface KeySet {
+  readonly tables: number[];
+  readonly hex: string[];
+  readonly slot: Int32Array;
 }
 
-/** Parse a packed answer (see SELECT_PACKED) into its tables' found-rows maps. */
-function unpack(text: string, keys: readonly string[], into: Map<string, StoredValue>[]): void {
-  const total = keys.length * into.length;
+function keySets(reads: readonly TableRead[]): KeySet[] {
+  const byKeys = new Map<readonly EntityKeyRef[], KeySet>();
+  reads.forEach(({ keys }, t) => {
+    const known = byKeys.get(keys);
+    if (known) return void known.tables.push(t);
+    const index = new Map<string, number>();
+    const slot = new Int32Array(keys.length);
+    keys.forEach((k, i) => {
+      const h = hexOf(k.entityKey);
+      let s = index.get(h);
+      if (s === undefined) index.set(h, (s = index.size));
+      slot[i] = s;
+    });
+    byKeys.set(keys, { tables: [t], hex: [...index.keys()], slot });
+  });
+  return [...byKeys.values()];
+}
+
+/** Parse a packed answer (see SELECT_PACKED) for `tables` x `keys` distinct keys into `into[table][key]`. */
+function unpack(text: string, keys: number, firstKey: number, into: (StoredValue | null)[][]): void {
+  const bytes = fromHex(text);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const int64 = (at: number) => dv.getInt32(at) * 2 ** 32 + dv.getUint32(at + 4);
   let at = 0;
-  for (let i = 0; i < total; i++) {
-    let end = text.indexOf(';', at);
-    if (end < 0) end = text.length;
-    if (end > at) {
-      const c1 = text.indexOf(',', at);
-      const c2 = text.indexOf(',', c1 + 1);
-      if (c1 < 0 || c2 < 0 || c2 > end) throw new Error('online_rows: malformed packed row');
-      into[Math.floor(i / keys.length)].set(keys[i % keys.length], {
-        eventTs: Number(text.slice(at, c1)),
-        createdTs: Number(text.slice(c1 + 1, c2)),
-        value: fromHex(text, c2 + 1, end),
-      });
+  for (let i = 0; i < into.length * keys; i++) {
+    if (at >= bytes.length) throw new Error('online_rows: packed answer shorter than asked');
+    if (bytes[at] === 0) {
+      at += 1;
+      continue;
     }
-    at = end + 1;
+    if (at + 21 > bytes.length) throw new Error('online_rows: malformed packed answer');
+    const length = dv.getUint32(at + 17);
+    const end = at + 21 + length;
+    if (end > bytes.length) throw new Error('online_rows: malformed packed answer');
+    into[Math.floor(i / keys)][firstKey + (i % keys)] = { eventTs: int64(at + 1), createdTs: int64(at + 9), value: bytes.subarray(at + 21, end) };
+    at = end;
   }
-  if (at < text.length) throw new Error('online_rows: packed answer longer than asked');
+  if (at !== bytes.length) throw new Error('online_rows: packed answer longer than asked');
 }
 
 interface Row {
@@ -151,37 +162,45 @@ export class D1OnlineStore implements OnlineStore {
 
   /**
    * A whole request's reads in one round trip. Tables read with the same keys (the views of
-   * one request) share ONE query, which answers ONE packed text row: event ts, created ts
-   * and hex value per (table, key), in order (see SELECT_PACKED). D1 hands BLOBs across as JSON arrays
-   * of numbers, one object per row, and binds BLOB parameters the same way, which costs far
-   * more than the query; keys go in as one JSON array of hex strings (`unhex`, `json_each`).
-   * If D1 refuses the packed form (an answer over its string limit, or no `unhex`), the read
-   * falls back to plain rows: one `IN (...)` query per table per 98 keys, in one batch.
+   * one request) share ONE query, which answers ONE hex text (see SELECT_PACKED). D1 hands
+   * BLOBs across as JSON arrays of numbers, one object per row, and binds BLOB parameters the
+   * same way, which costs far more than the query itself; keys go in as one JSON array of hex
+   * strings (`unhex`, `json_each`). If D1 refuses the packed form (an answer over its string
+   * limit, or an older SQLite) the read falls back to plain rows: one `IN (...)` query per
+   * table per 98 keys, in one batch.
    */
   async readMany(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
     if (reads.every((r) => r.keys.length === 0)) return ok(reads.map(() => []));
-    const found = reads.map(() => new Map<string, StoredValue>());
     try {
-      let packed: string[] | undefined;
-      const groups = packedGroups(reads);
+      const sets = keySets(reads).filter((s) => s.hex.length > 0);
+      const parts = sets.flatMap((set) =>
+        Array.from({ length: Math.ceil(set.hex.length / KEYS_PER_PACKED) }, (_, c) => ({ set, first: c * KEYS_PER_PACKED, keys: set.hex.slice(c * KEYS_PER_PACKED, (c + 1) * KEYS_PER_PACKED) })),
+      );
+      let texts: string[];
       try {
         const res = await this.#run<{ packed: string | null }>(
-          groups.map((g) => this.#db.prepare(SELECT_PACKED).bind(project, JSON.stringify(g.tables.map((t) => reads[t].table)), JSON.stringify(g.keys))),
+          parts.map((p) => this.#db.prepare(SELECT_PACKED).bind(project, JSON.stringify(p.set.tables.map((t) => reads[t].table)), JSON.stringify(p.keys))),
         );
-        packed = res.map((r) => r.results[0]?.packed ?? '');
+        texts = res.map((r) => r.results[0]?.packed ?? '');
       } catch (e) {
         if (!packedRefused(e)) throw e;
+        return ok(await this.#readRows(project, reads));
       }
-      if (packed) packed.forEach((text, s) => unpack(text, groups[s].keys, groups[s].tables.map((t) => found[t])));
-      else await this.#readRows(project, reads, found);
-      return ok(reads.map(({ keys }, t) => keys.map((k) => found[t].get(hexOf(k.entityKey)) ?? null)));
+      // byTable[t][slot]: what is stored for table t under its read's distinct key `slot`.
+      const byTable: (StoredValue | null)[][] = reads.map(() => []);
+      for (const set of sets) for (const t of set.tables) byTable[t] = new Array(set.hex.length).fill(null);
+      parts.forEach((p, i) => unpack(texts[i], p.keys.length, p.first, p.set.tables.map((t) => byTable[t])));
+      const out: (StoredValue | null)[][] = reads.map(() => []);
+      for (const set of sets) for (const t of set.tables) out[t] = Array.from(set.slot, (s) => byTable[t][s]);
+      return ok(out);
     } catch (e) {
       return err('store_unavailable', `D1 read failed: ${(e as Error).message}`);
     }
   }
 
   /** The plain form: one `IN (...)` query per table per 98 keys, BLOBs bound as they are. */
-  async #readRows(project: string, reads: readonly TableRead[], found: Map<string, StoredValue>[]): Promise<void> {
+  async #readRows(project: string, reads: readonly TableRead[]): Promise<(StoredValue | null)[][]> {
+    const found = reads.map(() => new Map<string, StoredValue>());
     const parts: { table: number; keys: Uint8Array[] }[] = [];
     reads.forEach(({ keys }, t) => {
       const unique = [...new Map(keys.map((k) => [keyId(k.entityKey), k.entityKey])).values()];
@@ -190,12 +209,13 @@ export class D1OnlineStore implements OnlineStore {
     const res = await this.#run<Row>(parts.map((p) => this.#db.prepare(selectRows(p.keys.length)).bind(project, reads[p.table].table, ...p.keys)));
     res.forEach((r, s) => {
       for (const row of r.results)
-        found[parts[s].table].set(hexOf(blob(row.entity_key)), {
+        found[parts[s].table].set(keyId(blob(row.entity_key)), {
           eventTs: Number(row.event_ts),
           createdTs: Number(row.created_ts),
           value: blob(row.value),
         });
     });
+    return reads.map(({ keys }, t) => keys.map((k) => found[t].get(keyId(k.entityKey)) ?? null));
   }
 
   #run<T>(stmts: ReturnType<D1Like['prepare']>[]): Promise<{ results: T[] }[]> {
