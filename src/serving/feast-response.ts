@@ -52,12 +52,16 @@ function jsonColumn(dtype: string, values: readonly unknown[]): unknown[] {
  */
 export function feastResponseJson(r: OnlineFeaturesResult): string {
   const rfc3339 = timestampFormatter();
-  let out = `{"metadata":{"feature_names":${JSON.stringify(r.featureNames)}},"results":[`;
+  // Pieces joined once at the end: a flat string. Concatenating 5,000 pieces instead builds a
+  // rope that the Response must flatten before encoding it (measured: a third of the request).
+  const parts: string[] = ['{"metadata":{"feature_names":', JSON.stringify(r.featureNames), '},"results":['];
   for (let i = 0; i < r.results.length; i++) {
     const c = r.results[i];
-    out += `${i > 0 ? ',' : ''}{"values":${valuesJson(c.dtype, c.values)},"statuses":${repeatedJson(c.statuses)},"event_timestamps":${repeatedJson(c.eventTimestamps.map(rfc3339))}}`;
+    parts.push(i > 0 ? ',{"values":' : '{"values":', valuesJson(c.dtype, c.values), ',"statuses":', repeatedJson(c.statuses));
+    parts.push(',"event_timestamps":', repeatedJson(c.eventTimestamps.map(rfc3339)), '}');
   }
-  return `${out}]}`;
+  parts.push(']}');
+  return parts.join('');
 }
 
 /** A JSON array of strings; one escaped piece repeated when every element is the same string. */
