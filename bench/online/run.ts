@@ -30,12 +30,13 @@ for (let v = 0; v < VIEWS; v++) {
 }
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-const cases: [string, RequestInit][] = [
+const allCases: [string, RequestInit][] = [
   ['1 x 10', post({ features: features(1, 10), entities: { driver_id: ids(1) } })],
   ['10 x 50', post({ features: features(5, 10), entities: { driver_id: ids(10) } })],
   ['100 x 50', post({ features: features(5, 10), entities: { driver_id: ids(100) } })],
   ['100 x 50 precomputed', post({ feature_service: 'all_precomputed', entities: { driver_id: ids(100) } })],
-].filter(([label]) => args.case === undefined || label === args.case);
+];
+const cases = allCases.filter(([label]) => args.case === undefined || label === args.case);
 // Check every case answers correctly once before loading it.
 for (const [label, init] of cases) {
   const r = (await (await fetch(`${base}/get-online-features`, init)).json()) as { results: { statuses: string[] }[] };

@@ -332,7 +332,7 @@ async function joinView(
   targetKeys: readonly BigUint64Array[],
   ts: BigInt64Array,
   req: HistoricalRequest,
-): Promise<Result<{ plan: ViewPlan; orders: GatherTarget[]; scratch: ArrayBuffer[] }>> {
+): Promise<Result<{ plan: ViewPlan; orders: GatherTarget[]; scratch: ArrayBufferLike[] }>> {
   let total = 0;
   const rows = await readViewRows(k, registry, dir, view, {
     onBatch: req.onProgress && ((m: number) => req.onProgress!({ view: view.name, phase: 'read', rows: (total += m) })),
@@ -355,7 +355,7 @@ async function joinView(
     orders.push({ order: order.value, rows: ts.length });
   }
   // The source's key and time columns are dead now: their (touched) memory can hold pass 2's output.
-  const scratch = [...new Set([src.keys.buffer, src.eventTs.buffer, src.createdTs.buffer])].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  const scratch = [...new Set([src.keys.buffer, src.eventTs.buffer, src.createdTs.buffer])].filter((b) => b instanceof ArrayBuffer || b instanceof SharedArrayBuffer);
   return ok({ plan: src.plan, orders, scratch });
 }
 

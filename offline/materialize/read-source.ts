@@ -12,7 +12,10 @@ import type { BatchOrigin, SourceBatch } from './source-batch.ts';
 
 type Parts = AsyncGenerator<Result<{ batch: SourceBatch; part: number; parts: number | null }>>;
 
-async function* parquetParts(path: string, columns: readonly string[]): Parts {
+/** Shared memory that whole-source 8-byte columns may be decoded into (Parquet only; see ReadOptions.into). */
+export type SourcePlacement = Readonly<Record<string, SharedArrayBuffer>>;
+
+async function* parquetParts(path: string, columns: readonly string[], place?: SourcePlacement, firstRow = 0): Parts {
   const opened = await openParquet(path);
   if (!opened.ok) {
     yield err('corrupt_data', opened.error.message, opened.error.details);
@@ -21,7 +24,8 @@ async function* parquetParts(path: string, columns: readonly string[]): Parts {
   const parts = opened.value.rowGroups.length;
   try {
     // Buffers are recycled when the iterator advances: the materializer copies what it keeps.
-    for await (const b of iterateRowGroups(opened.value, { columns, timestamps: 'us', reuseBuffers: true })) {
+    const into = place && Object.fromEntries(Object.entries(place).map(([name, buffer]) => [name, { buffer, firstRow }]));
+    for await (const b of iterateRowGroups(opened.value, { columns, timestamps: 'us', reuseBuffers: true, ...(into && { into }) })) {
       yield ok({ batch: { numRows: b.numRows, columns: b.columns }, part: b.rowGroup, parts });
     }
   } catch (e) {
@@ -34,7 +38,7 @@ async function* numbered(batches: AsyncGenerator<Result<SourceBatch>>): Parts {
   for await (const r of batches) yield r.ok ? ok({ batch: r.value, part: part++, parts: null }) : r;
 }
 
-const READERS: Readonly<Record<FileFormat, (path: string, columns: readonly string[]) => Parts>> = {
+const READERS: Readonly<Record<FileFormat, (path: string, columns: readonly string[], place?: SourcePlacement, firstRow?: number) => Parts>> = {
   parquet: parquetParts,
   arrow: (path, columns) => numbered(arrowBatches(path, columns)),
   csv: (path, columns) => numbered(csvBatches(path, columns)),
@@ -42,21 +46,25 @@ const READERS: Readonly<Record<FileFormat, (path: string, columns: readonly stri
 
 /**
  * The batches of a file source, file by file in name order, with only the
- * named columns. Stops after the first error.
+ * named columns. Stops after the first error. `place`: decode these Parquet
+ * columns into shared memory, source row i at element i (best effort).
  */
 export async function* readSource(
   repoDir: string,
   source: FileSource,
   columns: readonly string[],
+  place?: SourcePlacement,
 ): AsyncGenerator<Result<{ batch: SourceBatch; origin: BatchOrigin }>> {
   const files = await resolveSourceFiles(repoDir, source.path, source.format);
+  let rows = 0;
   for (let f = 0; f < files.length; f++) {
     const file = relative(repoDir, files[f]).replace(/\\/g, '/');
-    for await (const r of READERS[source.format](files[f], columns)) {
+    for await (const r of READERS[source.format](files[f], columns, place, rows)) {
       if (!r.ok) {
         yield r;
         return;
       }
+      rows += r.value.batch.numRows;
       yield ok({ batch: r.value.batch, origin: { file, fileIndex: f, files: files.length, part: r.value.part, parts: r.value.parts } });
     }
   }

@@ -21,6 +21,18 @@ export interface ColumnTask {
   readonly widenUint32: boolean;
   /** The column's (first) leaf chunk. */
   readonly chunk: ChunkRange;
+  /**
+   * Decode 8-byte values (int64, uint64, timestamp, double) straight into this shared memory
+   * at byteOffset, e.g. the consumer's final column, instead of a buffer of their own. Ignored
+   * for other types and by the fallback reader: consumers check where the values landed.
+   */
+  readonly into?: Placement;
+}
+
+/** Where a column's values go: shared memory (a structured clone keeps it shared with the worker). */
+export interface Placement {
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
 }
 
 export interface DecodeTask {
@@ -39,6 +51,8 @@ export interface DecodeTask {
 export interface DecodedColumn {
   readonly name: string;
   readonly column: Column;
+  /** The values went to the task's placement (ColumnTask.into). */
+  readonly placed?: boolean;
   /** 'kernel' or 'fallback: <reason>' (for tests and diagnostics). */
   readonly path: string;
 }
@@ -134,8 +148,16 @@ function copyInto<T extends ArrayBufferView>(alloc: Allocate, src: T, make: (b: 
   return out;
 }
 
-/** Kernel views -> a Column of the schema's type (copied into `alloc`'s buffers). */
-function columnFromViews(schema: ColumnSchema, v: ChunkViews, alloc: Allocate, unit: TimeUnit | undefined): Column {
+/** Copy 8-byte values into their placement when it fits, else into `alloc`'s buffer. */
+function place64<T extends BigInt64Array | Float64Array>(alloc: Allocate, src: T, make: (b: ArrayBufferLike, at: number, n: number) => T, n: number, into: Placement | undefined): T {
+  if (!into || into.byteOffset % 8 !== 0 || into.byteOffset + src.byteLength > into.buffer.byteLength) return copyInto(alloc, src, (b, m) => make(b, 0, m), n);
+  const out = make(into.buffer, into.byteOffset, n);
+  out.set(src.subarray(0, n) as never);
+  return out;
+}
+
+/** Kernel views -> a Column of the schema's type (copied into `alloc`'s buffers, or placed). */
+function columnFromViews(schema: ColumnSchema, v: ChunkViews, alloc: Allocate, unit: TimeUnit | undefined, into?: Placement): Column {
   const n = v.numRows;
   const validity = v.validity ? copyInto(alloc, v.validity, (b, m) => new Uint8Array(b, 0, m), n) : null;
   if (v.offsets) {
@@ -151,19 +173,19 @@ function columnFromViews(schema: ColumnSchema, v: ChunkViews, alloc: Allocate, u
     case 'date':
       return { type: schema.type, values: copyInto(alloc, src as Int32Array, (b, m) => new Int32Array(b, 0, m), n), validity };
     case 'int64':
-      return { type: 'int64', values: copyInto(alloc, src as BigInt64Array, (b, m) => new BigInt64Array(b, 0, m), n), validity };
+      return { type: 'int64', values: place64(alloc, src as BigInt64Array, (b, at, m) => new BigInt64Array(b, at, m), n, into), validity };
     case 'uint64': {
-      const buf = copyInto(alloc, src as BigInt64Array, (b, m) => new BigInt64Array(b, 0, m), n);
-      return { type: 'uint64', values: new BigUint64Array(buf.buffer, 0, n), validity };
+      const buf = place64(alloc, src as BigInt64Array, (b, at, m) => new BigInt64Array(b, at, m), n, into);
+      return { type: 'uint64', values: new BigUint64Array(buf.buffer, buf.byteOffset, n), validity };
     }
     case 'float':
       return { type: 'float', values: copyInto(alloc, src as Float32Array, (b, m) => new Float32Array(b, 0, m), n), validity };
     case 'double':
-      return { type: 'double', values: copyInto(alloc, src as Float64Array, (b, m) => new Float64Array(b, 0, m), n), validity };
+      return { type: 'double', values: place64(alloc, src as Float64Array, (b, at, m) => new Float64Array(b, at, m), n, into), validity };
     case 'timestamp':
       return {
         type: 'timestamp',
-        values: copyInto(alloc, src as BigInt64Array, (b, m) => new BigInt64Array(b, 0, m), n),
+        values: place64(alloc, src as BigInt64Array, (b, at, m) => new BigInt64Array(b, at, m), n, into),
         unit: unit ?? schema.unit ?? 'us',
         utc: schema.utc ?? false,
         validity,
@@ -213,7 +235,7 @@ export async function runDecodeTask(
       } else {
         let r;
         try {
-          r = decodeColumnChunkWith(k, spec, (dst) => readFully(fd, dst, chunk.start), hostDecompress, (v) => columnFromViews(schema, v, alloc, unit));
+          r = decodeColumnChunkWith(k, spec, (dst) => readFully(fd, dst, chunk.start), hostDecompress, (v) => columnFromViews(schema, v, alloc, unit, col.into));
         } catch (e) {
           return ioOrChanged(file, e);
         }
@@ -224,7 +246,9 @@ export async function runDecodeTask(
           });
         }
         if (r.value.kind === 'decoded') {
-          out.push({ name: schema.name, column: r.value.value, path: 'kernel' });
+          const c = r.value.value;
+          const placed = col.into !== undefined && 'values' in c && c.values.buffer === col.into.buffer;
+          out.push({ name: schema.name, column: c, path: 'kernel', ...(placed && { placed }) });
           continue;
         }
         reason = r.value.reason;

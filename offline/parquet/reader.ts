@@ -34,6 +34,15 @@ export interface ReadOptions {
   readonly reuseBuffers?: boolean;
   /** false forces the fallback reader (hyparquet) for every column: for tests and as an escape hatch. */
   readonly fastPath?: boolean;
+  /**
+   * Decode these 8-byte columns (int64, timestamp, double) straight into shared memory: row r of
+   * the file lands at element firstRow + r of `buffer`, so a consumer building one column over
+   * the whole read gets it without copying, and the first touch of its memory happens on the
+   * decode threads. Best effort (other types and the fallback reader decode as usual): compare
+   * a batch column's buffer and offset with the slot before trusting it. Such buffers are never
+   * recycled.
+   */
+  readonly into?: Readonly<Record<string, { readonly buffer: SharedArrayBuffer; readonly firstRow: number }>>;
 }
 
 export interface ReadSummary {
@@ -56,6 +65,7 @@ interface Plan {
   prefetch: number;
   unit: TimeUnit | undefined;
   fastPath: boolean;
+  into: ReadOptions['into'];
 }
 
 function plan(file: ParquetFile, opts: ReadOptions): ParquetResult<Plan> {
@@ -82,7 +92,7 @@ function plan(file: ParquetFile, opts: ReadOptions): ParquetResult<Plan> {
   const cores = Math.max(1, availableParallelism());
   const workers = opts.workers === undefined || opts.workers === 'auto' ? (bytes < SMALL_READ ? 0 : cores) : Math.max(0, Math.floor(opts.workers));
   const prefetch = Math.max(1, Math.floor(opts.prefetch ?? Math.max(2, workers)));
-  return pqOk({ file, groups, columns, workers, prefetch, unit: opts.timestamps === 'us' ? 'us' : undefined, fastPath: opts.fastPath !== false });
+  return pqOk({ file, groups, columns, workers, prefetch, unit: opts.timestamps === 'us' ? 'us' : undefined, fastPath: opts.fastPath !== false, into: opts.into });
 }
 
 /** Tasks of one row group: all its columns at once, or one task per column when there are few row groups to spread. */
@@ -97,6 +107,7 @@ function tasksFor(p: Plan, g: number, split: boolean): DecodeTask[] {
     maxRep: c.maxRep,
     widenUint32: c.widenUint32,
     chunk: chunks[g][c.leaf],
+    ...(p.into?.[c.schema.name] && { into: { buffer: p.into[c.schema.name].buffer, byteOffset: 8 * (p.into[c.schema.name].firstRow + info.rowStart) } }),
   }));
   const base = {
     path: p.file.path,
@@ -117,11 +128,34 @@ interface Stats {
   reasons: Set<string>;
 }
 
+/**
+ * A placed column with its values viewed through the caller's own SharedArrayBuffer object:
+ * a worker's answer carries a clone of it (same memory, another object), and callers find
+ * their values in place by comparing buffers.
+ */
+function placedView(p: Plan, g: number, name: string, c: Column): Column {
+  const into = p.into?.[name];
+  if (!into || !('values' in c)) return c;
+  const at = 8 * (into.firstRow + p.file.rowGroups[g].rowStart);
+  const n = c.values.length;
+  switch (c.type) {
+    case 'int64':
+    case 'timestamp':
+      return { ...c, values: new BigInt64Array(into.buffer, at, n) };
+    case 'uint64':
+      return { ...c, values: new BigUint64Array(into.buffer, at, n) };
+    case 'double':
+      return { ...c, values: new Float64Array(into.buffer, at, n) };
+    default:
+      return c;
+  }
+}
+
 function assemble(p: Plan, g: number, parts: DecodedColumn[][], stats: Stats): Batch {
   const byName = new Map<string, Column>();
   for (const part of parts) {
     for (const d of part) {
-      byName.set(d.name, d.column);
+      byName.set(d.name, d.placed ? placedView(p, g, d.name, d.column) : d.column);
       if (d.path === 'kernel') stats.kernel++;
       else {
         stats.fallback++;
@@ -135,10 +169,11 @@ function assemble(p: Plan, g: number, parts: DecodedColumn[][], stats: Stats): B
   return { numRows: info.numRows, rowGroup: g, rowStart: info.rowStart, columns };
 }
 
+/** A batch's own buffers, to recycle (placed columns live in the consumer's shared memory: never recycled). */
 function batchBuffers(b: Batch): ArrayBuffer[] {
   const s = new Set<ArrayBuffer>();
   for (const c of Object.values(b.columns)) columnBuffers(c, s);
-  return [...s];
+  return [...s].filter((x) => x instanceof ArrayBuffer);
 }
 
 /** The scan: batches in order, each a Result; stops after the first error. */

@@ -32,7 +32,8 @@ port.on('message', (msg: ToWorker) => {
     (result) => {
       const transfer = new Set<ArrayBuffer>();
       if (result.ok) for (const c of result.value) columnBuffers(c.column, transfer);
-      port.postMessage({ id: msg.id, result }, [...transfer]);
+      // Placed columns live in shared memory: shared, not transferred.
+      port.postMessage({ id: msg.id, result }, [...transfer].filter((b) => b instanceof ArrayBuffer));
     },
     (e: unknown) => {
       port.postMessage({ id: msg.id, result: { ok: false, error: { code: 'kernel_failed', message: `decode worker: ${(e as Error).stack ?? String(e)}` } } });

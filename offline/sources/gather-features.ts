@@ -99,7 +99,7 @@ export async function gatherViewFeatures(
   plan: ViewPlan,
   features: readonly string[],
   targets: readonly GatherTarget[],
-  scratch: readonly ArrayBuffer[] = [],
+  scratch: readonly ArrayBufferLike[] = [],
 ): Promise<Result<Map<string, FeatureColumn>[]>> {
   const wanted = plan.features.filter((f) => features.includes(f.name));
   const need = targets.reduce((t, x) => t + x.rows * wanted.reduce((b, f) => b + (typedCtor(f.dtype)?.BYTES_PER_ELEMENT ?? 0) + 1, 0), 0);

@@ -3,22 +3,23 @@
 // has run, and the feature pass needs fresh output columns right after.
 // Touching fresh memory is slow on some hosts (page faults and zeroing, ~4 ms
 // per MB measured on the bench VM), so the output columns are carved from the
-// dead columns' buffers instead (zeroed: same contents as new arrays).
+// dead columns' buffers instead (zeroed: same contents as new arrays). They may
+// be SharedArrayBuffers (the join's columns are decoded into shared memory).
 // A buffer is only used when the columns still to place fill at least half
 // of it, so an output never keeps much more memory alive than it uses.
 
 /** Typed array constructors the output columns use. */
-type Ctor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+type Ctor<T> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
 
 export class ScratchMemory {
-  readonly #buffers: ArrayBuffer[];
-  #current: ArrayBuffer | null = null;
+  readonly #buffers: ArrayBufferLike[];
+  #current: ArrayBufferLike | null = null;
   #at = 0;
   /** Bytes still to be asked for (the caller's estimate; decides whether a buffer is worth taking). */
   #need: number;
 
   /** `buffers` must no longer be used by anyone else; `need` is the total bytes of the arrays to come. */
-  constructor(buffers: readonly ArrayBuffer[], need: number) {
+  constructor(buffers: readonly ArrayBufferLike[], need: number) {
     this.#buffers = [...buffers].sort((a, b) => b.byteLength - a.byteLength);
     this.#need = need;
   }

@@ -76,9 +76,15 @@ class Sink64<T extends BigUint64Array | BigInt64Array> {
   readonly #parts: T[] = [];
   #rows = 0;
 
-  constructor(make: (n: number) => T, capacity: number) {
+  /** With a known capacity the column is one array over shared memory, which the decoders may fill in place. */
+  constructor(make: (n: number, buffer?: SharedArrayBuffer) => T, capacity: number) {
     this.#make = make;
-    this.#full = capacity > 0 ? make(capacity) : null;
+    this.#full = capacity > 0 ? make(capacity, new SharedArrayBuffer(8 * capacity)) : null;
+  }
+
+  /** The shared memory of the whole column, while it is one. */
+  get shared(): SharedArrayBuffer | undefined {
+    return this.#full?.buffer as SharedArrayBuffer | undefined;
   }
 
   /** The slots for the next n rows. */
@@ -120,10 +126,15 @@ async function knownRows(files: readonly string[], format: string): Promise<numb
   return total;
 }
 
+/** True when the decoder already put a column's values at `out` (see readSource's `place`). */
+function inPlace(values: ArrayBufferView, out: ArrayBufferView): boolean {
+  return values.buffer === out.buffer && values.byteOffset === out.byteOffset;
+}
+
 /** Event or created times of a batch into `out` (µs; NULL_TS for nulls). */
 function timesInto(out: BigInt64Array, c: SourceColumn, n: number): void {
   if (c.type === 'timestamp' && c.unit === 'us') {
-    out.set(c.values.subarray(0, n));
+    if (!inPlace(c.values, out)) out.set(c.values.subarray(0, n));
     if (c.validity !== null) for (let i = 0; i < n; i++) if (c.validity[i] === 0) out[i] = NULL_TS;
   } else out.set(timestampMicros(c, n));
 }
@@ -179,12 +190,17 @@ export async function readViewRows(
   const columns = [...new Set([plan.eventColumn, ...(plan.createdColumn ? [plan.createdColumn] : []), ...plan.keys.map((x) => x.column)])];
   const raw = usesRawKeys(view);
   const capacity = await knownRows(files, plan.source.format);
-  const keySink = new Sink64((x) => new BigUint64Array(x), capacity);
-  const evSink = new Sink64((x) => new BigInt64Array(x), capacity);
-  const crSink = new Sink64((x) => new BigInt64Array(x), capacity);
+  const keySink = new Sink64((x, b) => (b ? new BigUint64Array(b, 0, x) : new BigUint64Array(x)), capacity);
+  const evSink = new Sink64((x, b) => (b ? new BigInt64Array(b, 0, x) : new BigInt64Array(x)), capacity);
+  const crSink = new Sink64((x, b) => (b ? new BigInt64Array(b, 0, x) : new BigInt64Array(x)), capacity);
+  // Parquet decoders write event and created times (and raw int64 keys) straight into the sinks.
+  const place: Record<string, SharedArrayBuffer> = {};
+  if (evSink.shared) place[plan.eventColumn] = evSink.shared;
+  if (crSink.shared && plan.createdColumn && plan.createdColumn !== plan.eventColumn) place[plan.createdColumn] = crSink.shared;
+  if (keySink.shared && raw && plan.keys[0].type === 'int64' && !(plan.keys[0].column in place)) place[plan.keys[0].column] = keySink.shared;
   let rows = 0;
   let skipped = 0;
-  for await (const r of readSource(repoDir, plan.source, columns)) {
+  for await (const r of readSource(repoDir, plan.source, columns, place)) {
     if (!r.ok) return err(r.error.code, `feature view "${view.name}": ${r.error.message}`, r.error.details);
     const { batch, origin } = r.value;
     const n = batch.numRows;
@@ -192,8 +208,8 @@ export async function readViewRows(
     const keys = keySink.next(n);
     const k0 = batch.columns[plan.keys[0].column];
     if (raw && plan.keys[0].type === 'int64' && k0 !== undefined && k0.type === 'int64' && k0.validity === null) {
-      // Raw int64 keys without nulls: straight from the decoded batch.
-      keys.set(new BigUint64Array(k0.values.buffer, k0.values.byteOffset, n));
+      // Raw int64 keys without nulls: straight from the decoded batch (already there when placed).
+      if (!inPlace(k0.values, keys)) keys.set(new BigUint64Array(k0.values.buffer, k0.values.byteOffset, n));
     } else {
       const r = batchKeys(k, view, plan, batch, n, nulls, raw, keys, origin.file);
       if (!r.ok) return r;

@@ -171,6 +171,59 @@ describe('parquet reader vs DuckDB', () => {
     }
   });
 
+  it('decodes 8-byte columns into shared memory in place (workers and inline), and never recycles it', async () => {
+    const f = files.small_groups; // 3 row groups
+    const want = batchColumns((await readAll(f, { timestamps: 'us', columns: ['i64', 'ts_ms', 'f64', 's_low'] })).batches, ['i64', 'ts_ms', 'f64']);
+    for (const workers of [0, 2]) {
+      const first = 7; // rows of an imaginary earlier file
+      const n = f.rowGroups.reduce((s, g) => s + g.numRows, 0);
+      const into = Object.fromEntries(['i64', 'ts_ms', 'f64'].map((c) => [c, { buffer: new SharedArrayBuffer(8 * (first + n)), firstRow: first }]));
+      const placed: boolean[] = [];
+      const r = await readRowGroups(f, {
+        workers,
+        reuseBuffers: true,
+        timestamps: 'us',
+        columns: ['i64', 'ts_ms', 'f64', 's_low'],
+        into,
+        onBatch: (b) => {
+          for (const name of ['i64', 'ts_ms', 'f64']) {
+            const c = b.columns[name] as { values: BigInt64Array | Float64Array };
+            placed.push(c.values.buffer === into[name].buffer && c.values.byteOffset === 8 * (first + b.rowStart));
+          }
+        },
+      });
+      expect(r.ok).toBe(true);
+      expect(placed).toEqual(Array(9).fill(true));
+      // every value landed at first + row, the f64 nulls included (validity is separate; those slots hold 0)
+      expect(Array.from(new BigInt64Array(into.i64.buffer, 8 * first, n))).toEqual(want[0]);
+      expect(Array.from(new BigInt64Array(into.ts_ms.buffer, 8 * first, n))).toEqual(want[1]);
+      const f64 = new Float64Array(into.f64.buffer, 8 * first, n);
+      want[2].forEach((v, i) => expect(v === null ? 0 : f64[i]).toBe(v ?? 0));
+      // a later read with recycling does not write into the shared memory
+      const before = new BigInt64Array(into.i64.buffer).slice();
+      await readAll(f, { workers, reuseBuffers: true, columns: ['i64'] });
+      expect(new BigInt64Array(into.i64.buffer)).toEqual(before);
+    }
+  });
+
+  it('leaves a column unplaced (values still right) when the fallback reader decodes it or the slot is too small', async () => {
+    const f = files.small_groups;
+    const n = f.rowGroups.reduce((s, g) => s + g.numRows, 0);
+    for (const [opts, size] of [[{ fastPath: false }, n], [{}, n - 1]] as const) {
+      const buffer = new SharedArrayBuffer(8 * size);
+      const got: bigint[] = [];
+      const r = await readRowGroups(f, {
+        ...opts,
+        workers: 0,
+        columns: ['i64'],
+        into: { i64: { buffer, firstRow: 0 } },
+        onBatch: (b) => void got.push(...(b.columns.i64 as { values: BigInt64Array }).values),
+      });
+      expect(r.ok).toBe(true);
+      expect(got).toEqual(batchColumns((await readAll(f, { columns: ['i64'] })).batches, ['i64'])[0]);
+    }
+  });
+
   it('selects columns and row groups; iterates; rejects unknown columns and row groups', async () => {
     const f = files.small_groups;
     const batches: Batch[] = [];
