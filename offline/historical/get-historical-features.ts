@@ -25,7 +25,7 @@ import { loadRepo } from '../repo/load-repo.ts';
 import { RepoTransforms } from '../serve/repo-transforms.ts';
 import { coerceValue, featureValueAt, type FeatureColumn } from '../sources/feature-column.ts';
 import { gatherViewFeatures, type GatherTarget } from '../sources/gather-features.ts';
-import { rawKeyWords, readViewRows, usesRawKeys } from '../sources/view-rows.ts';
+import { rawKeyWords, readViewRows, usesRawKeys, type ViewRows } from '../sources/view-rows.ts';
 import { planView, type ViewPlan } from '../materialize/view-plan.ts';
 import { trainingSetError, validateTable } from '../validate/validate-table.ts';
 import { featureVector } from './arrow-output.ts';
@@ -163,6 +163,46 @@ export interface Joined {
 
 /** Resolve, load the entities, join every view and gather (or spill) the chosen rows' features. */
 export async function joinAll(req: HistoricalRequest, mode: GatherMode): Promise<Result<Joined>> {
+  const early = new EarlyRead();
+  try {
+    return await joinAllWith(req, mode, early);
+  } finally {
+    await early.cancel();
+  }
+}
+
+/**
+ * The first view's source keys and times, read while the entities load: both are Parquet
+ * decodes on the worker threads, and the main thread's entity work then overlaps the source
+ * read instead of preceding it. Cancelled (at the next batch) when the request fails first.
+ */
+class EarlyRead {
+  #view: string | null = null;
+  #rows: Promise<Result<ViewRows>> | null = null;
+  readonly #ctl = new AbortController();
+
+  start(view: string, read: (signal: AbortSignal) => Promise<Result<ViewRows>>): void {
+    this.#view = view;
+    this.#rows = read(this.#ctl.signal);
+  }
+
+  /** The early read of `view`, once; null when there is none. */
+  take(view: string): Promise<Result<ViewRows>> | null {
+    if (this.#view !== view || this.#rows === null) return null;
+    const rows = this.#rows;
+    this.#rows = null;
+    return rows;
+  }
+
+  async cancel(): Promise<void> {
+    if (this.#rows === null) return;
+    this.#ctl.abort();
+    await this.#rows.catch(() => undefined);
+    this.#rows = null;
+  }
+}
+
+async function joinAllWith(req: HistoricalRequest, mode: GatherMode, early: EarlyRead): Promise<Result<Joined>> {
   if ((req.features === undefined) === (req.featureService === undefined))
     return err('invalid_request', 'give either features (view:feature references) or featureService');
   const reg = await registryOf(req);
@@ -173,6 +213,12 @@ export async function joinAll(req: HistoricalRequest, mode: GatherMode): Promise
   if (!resolved.ok) return resolved;
   const { views, onDemandViews, outputNames } = resolved.value;
   await startWorkersForLargeSources(registry, dir, views);
+  const odfvInputs = onDemandViews.flatMap((o) => o.view.sources.flatMap((s) => (s.type === 'feature_view' ? [{ name: s.name, features: s.features }] : [])));
+  const reads = readsFor(registry, views, odfvInputs);
+  if (!reads.ok) return reads;
+  const k = req.kernel ?? (await nodeKernel());
+  const firstRead = reads.value.values().next().value;
+  if (firstRead) early.start(firstRead.view.name, (signal) => readRows(k, registry, dir, firstRead.view, req, signal));
 
   const entities = await loadEntities(req.entities);
   if (!entities.ok) return entities;
@@ -187,9 +233,6 @@ export async function joinAll(req: HistoricalRequest, mode: GatherMode): Promise
   const ts = entityTimestamps(e, tsName.value);
   if (!ts.ok) return ts;
 
-  const odfvInputs = onDemandViews.flatMap((o) => o.view.sources.flatMap((s) => (s.type === 'feature_view' ? [{ name: s.name, features: s.features }] : [])));
-  const reads = readsFor(registry, views, odfvInputs);
-  if (!reads.ok) return reads;
   // Key columns are checked for every view before any source is read.
   const keysByRead = new Map<ResolvedView, BigUint64Array>();
   const plainKeys = new Map<string, BigUint64Array>();
@@ -206,7 +249,6 @@ export async function joinAll(req: HistoricalRequest, mode: GatherMode): Promise
     }
   }
 
-  const k = req.kernel ?? (await nodeKernel());
   const outDtypes = [...views, ...onDemandViews].flatMap((v) => v.features.map((f) => f.dtype as FieldType));
   const spillTo = mode.spill !== null && mode.spill.when(n, outDtypes) ? mode.spill : null;
   const out = new Map<string, ColumnSource>();
@@ -218,7 +260,8 @@ export async function joinAll(req: HistoricalRequest, mode: GatherMode): Promise
     // (In a function, so the source columns are garbage before pass 2 reads features.)
     const targets: { keys: BigUint64Array; rv: ResolvedView | null }[] = r.as.map((rv) => ({ keys: keysByRead.get(rv)!, rv }));
     if (r.as.length === 0) targets.push({ keys: plainKeys.get(r.view.name)!, rv: null });
-    const pass1 = await joinView(k, registry, dir, r.view, targets.map((t) => t.keys), ts.value, req);
+    const rows = early.take(r.view.name) ?? readRows(k, registry, dir, r.view, req);
+    const pass1 = await joinView(k, r.view, await rows, targets.map((t) => t.keys), ts.value, req);
     if (!pass1.ok) return pass1;
     const { plan, orders, scratch } = pass1.value;
     // Pass 2: the chosen rows' features, straight into the output columns (or spilled by output chunk).
@@ -324,19 +367,23 @@ export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Res
 }
 
 /** Read a view's keys and times, join every target's entity keys against them, and order the matches by source row. */
+/** A view's source keys and times (pass 1's read), with progress. */
+function readRows(k: KernelInstance, registry: RegistryIndex, dir: string, view: ResolvedView['view'], req: HistoricalRequest, signal?: AbortSignal): Promise<Result<ViewRows>> {
+  let total = 0;
+  return readViewRows(k, registry, dir, view, {
+    onBatch: req.onProgress && ((m: number) => req.onProgress!({ view: view.name, phase: 'read', rows: (total += m) })),
+    ...(signal && { signal }),
+  });
+}
+
 async function joinView(
   k: KernelInstance,
-  registry: RegistryIndex,
-  dir: string,
   view: ResolvedView['view'],
+  rows: Result<ViewRows>,
   targetKeys: readonly BigUint64Array[],
   ts: BigInt64Array,
   req: HistoricalRequest,
 ): Promise<Result<{ plan: ViewPlan; orders: GatherTarget[]; scratch: ArrayBufferLike[] }>> {
-  let total = 0;
-  const rows = await readViewRows(k, registry, dir, view, {
-    onBatch: req.onProgress && ((m: number) => req.onProgress!({ view: view.name, phase: 'read', rows: (total += m) })),
-  });
   if (!rows.ok) return rows;
   const src = rows.value;
   const filter = (req.filterByCreatedTimestamp ?? false) && src.plan.createdColumn !== null;

@@ -168,6 +168,8 @@ function batchKeys(
 
 export interface ReadViewOptions {
   readonly onBatch?: (rows: number) => void;
+  /** Stop at the next batch with `cancelled` (e.g. the request failed while this read ran ahead). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -202,6 +204,7 @@ export async function readViewRows(
   let skipped = 0;
   for await (const r of readSource(repoDir, plan.source, columns, place)) {
     if (!r.ok) return err(r.error.code, `feature view "${view.name}": ${r.error.message}`, r.error.details);
+    if (options.signal?.aborted) return err('cancelled', `feature view "${view.name}": read cancelled`);
     const { batch, origin } = r.value;
     const n = batch.numRows;
     const nulls = new Uint8Array(n);

@@ -35,7 +35,9 @@ export type FsErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'auth_misconfigured'
-  | 'invalid_arrow';
+  | 'invalid_arrow'
+  /** work stopped on request (an early read the caller no longer needs); never answered to a client */
+  | 'cancelled';
 
 export interface FsError {
   readonly code: FsErrorCode;

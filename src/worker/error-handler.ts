@@ -37,6 +37,7 @@ const STATUS: Record<FsErrorCode, ContentfulStatusCode> = {
   forbidden: 403,
   auth_misconfigured: 500,
   invalid_arrow: 400,
+  cancelled: 500,
 };
 
 export function statusOf(code: string): ContentfulStatusCode {

@@ -149,6 +149,23 @@ describe('writeHistoricalFeatures (streamed output)', () => {
     expect(await parquetRows(join(dir, 'b.parquet'))).toEqual(await parquetRows(join(dir, 'a.parquet')));
   }, 60_000);
 
+  it('an entity error wins over the source read started early, and no read work goes on after the answer', async () => {
+    const dir = await setup(26, 50);
+    const bad = join(dir, 'no-keys.parquet');
+    const w = await writeParquet(bad, {
+      schema: [{ name: 'eid', type: 'int64' }, { name: 'event_timestamp', type: 'timestamp' }],
+      batches: [{ numRows: 2, columns: { eid: [1n, 2n], event_timestamp: [T0, T0] } }],
+    });
+    if (!w.ok) throw new Error(w.error.message);
+    const events: string[] = [];
+    const r = await getHistoricalFeatures({ ...req(dir), entities: bad, onProgress: (p) => void events.push(`${p.phase}:${p.view}:${p.rows}`) });
+    expect(r.ok ? 'ok' : r.error.code).toBe('missing_entity_column');
+    const seen = events.length;
+    await new Promise((res) => setTimeout(res, 300));
+    expect(events.length).toBe(seen);
+    expect(events.every((e) => e.startsWith('read:'))).toBe(true);
+  }, 60_000);
+
   it('an output in a missing directory is an io_error and creates nothing', async () => {
     const dir = await setup(24, 50);
     const w = await writeHistoricalFeatures({ ...req(dir), out: join(dir, 'no/such/dir/out.parquet') });
