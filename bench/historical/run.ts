@@ -4,7 +4,7 @@
  * tie-break, COPY TO Parquet), each engine in its own child process, one
  * after the other. Prints wall time, peak RSS and the ratios, then checks
  * that both outputs hold the same values (per eid, via DuckDB; not timed).
- * Usage: node bench/historical/run.ts [--size 1m|10m] [--spill] [--budget-mib N] [--chunk-rows N]
+ * Usage: node bench/historical/run.ts [--size 1m|10m] [--runs N] [--spill] [--budget-mib N] [--chunk-rows N]
  * (the last three go to larder's side: force spilling, the memory budget, the output chunk rows)
  */
 import { execFileSync } from 'node:child_process';
@@ -21,14 +21,29 @@ const child = (script: string, extra: readonly string[] = []) => {
   return JSON.parse(line.trim().split('\n').at(-1)!) as { engine: string; totalMs: number; peakRssBytes: number; out: string };
 };
 const load = loadavg()[0].toFixed(2);
-const larder = child('./larder-child.ts', larderArgs) as ReturnType<typeof child> & { spilled: boolean; chunks: number };
-const duck = child('./duckdb-child.ts');
+// Alternate the engines for --runs pairs (default 3 at 1m, 1 at 10m): this machine's speed drifts,
+// so each pair's ratio compares runs made back to back, and the median pair is reported.
+const runs = Number(process.argv.includes('--runs') ? process.argv[process.argv.indexOf('--runs') + 1] : size === '1m' ? 3 : 1);
+type Run = ReturnType<typeof child>;
+const pairs: { larder: Run & { spilled: boolean; chunks: number }; duck: Run }[] = [];
+for (let i = 0; i < runs; i++) {
+  const larder = child('./larder-child.ts', larderArgs) as Run & { spilled: boolean; chunks: number };
+  const duck = child('./duckdb-child.ts');
+  pairs.push({ larder, duck });
+}
 const gb = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 const { entities, features } = SIZES[size];
-console.log(`historical retrieval, ${entities.toLocaleString('en-US')} entity rows x ${features.toLocaleString('en-US')} feature rows, ${FEATURES} float features (load ${load})`);
-for (const r of [larder, duck]) console.log(`  ${r.engine.padEnd(16)} ${(r.totalMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${gb(r.peakRssBytes)}`);
+console.log(`historical retrieval, ${entities.toLocaleString('en-US')} entity rows x ${features.toLocaleString('en-US')} feature rows, ${FEATURES} float features (load ${load}), ${runs} alternating run(s) per engine`);
+const ratio = (p: (typeof pairs)[number]) => p.duck.totalMs / p.larder.totalMs;
+pairs.forEach((p, i) => {
+  for (const r of [p.larder, p.duck]) console.log(`  run ${i + 1} ${r.engine.padEnd(16)} ${(r.totalMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${gb(r.peakRssBytes)}`);
+  console.log(`  run ${i + 1} larder is ${ratio(p).toFixed(2)}x DuckDB's speed at ${((100 * p.larder.peakRssBytes) / p.duck.peakRssBytes).toFixed(0)}% of its peak memory`);
+});
+const median = [...pairs].sort((a, b) => ratio(a) - ratio(b))[Math.floor(pairs.length / 2)];
+const { larder, duck } = median;
+const peak = (xs: Run[]) => Math.max(...xs.map((x) => x.peakRssBytes));
 console.log(`  larder output: ${larder.chunks} chunk(s), features ${larder.spilled ? 'spilled to disk by chunk' : 'held in memory'}`);
-console.log(`  larder is ${(duck.totalMs / larder.totalMs).toFixed(2)}x DuckDB's speed at ${((100 * larder.peakRssBytes) / duck.peakRssBytes).toFixed(0)}% of its peak memory`);
+console.log(`  median pair: larder is ${ratio(median).toFixed(2)}x DuckDB's speed (pairs: ${pairs.map((p) => ratio(p).toFixed(2)).join(', ')}); peak memory ${((100 * peak(pairs.map((p) => p.larder))) / peak(pairs.map((p) => p.duck))).toFixed(0)}% of DuckDB's`);
 
 // Same answers? (not timed)
 const { DuckDBInstance } = await import('@duckdb/node-api');
@@ -41,4 +56,4 @@ const [[rowsA, rowsB, mismatched]] = (
 const [[ordered]] = (await db.runAndReadAll(`SELECT bool_and(eid = rn - 1) FROM (SELECT eid, row_number() OVER () AS rn FROM '${larder.out}')`)).getRows();
 db.closeSync();
 console.log(`  check: rows ${rowsA} vs ${rowsB}, ${mismatched} rows differ, larder output in input order: ${ordered}`);
-console.log(JSON.stringify({ size, load, larder, duckdb: duck }));
+console.log(JSON.stringify({ size, load, runs, ratios: pairs.map(ratio), larder, duckdb: duck }));

@@ -20,6 +20,7 @@ import type { OnDemandFn } from '../../src/serving/context.ts';
 import { runOnDemand } from '../../src/serving/on-demand.ts';
 import { startParquetWorkers } from '../parquet/index.ts';
 import { nodeKernel } from '../parquet/kernel.ts';
+import { parallelPitJoin } from './parallel-join.ts';
 import { resolveSourceFiles } from '../materialize/read-source.ts';
 import { loadRepo } from '../repo/load-repo.ts';
 import { RepoTransforms } from '../serve/repo-transforms.ts';
@@ -390,12 +391,11 @@ async function joinView(
   const orders: GatherTarget[] = [];
   for (const keys of targetKeys) {
     req.onProgress?.({ view: view.name, phase: 'join', rows: src.rows });
-    const pick = pitJoin(
-      k,
-      { keys, ts },
-      { keys: src.keys, eventTs: src.eventTs, createdTs: src.createdTs },
-      { ttl: BigInt(view.ttlSeconds) * 1_000_000n, filterByCreated: filter, rawKeys: src.rawKeys, roundRows: ROUND_ROWS, chunkRows: ROUND_ROWS, ...(req.partitions && { partitions: req.partitions }) },
-    );
+    const entities = { keys, ts };
+    const features = { keys: src.keys, eventTs: src.eventTs, createdTs: src.createdTs };
+    const options = { ttl: BigInt(view.ttlSeconds) * 1_000_000n, filterByCreated: filter, rawKeys: src.rawKeys, roundRows: ROUND_ROWS, chunkRows: ROUND_ROWS, ...(req.partitions && { partitions: req.partitions }) };
+    // On the decode threads when the join is large (parallel-join.ts), else here; same answers.
+    const pick = (req.kernel === undefined ? await parallelPitJoin(entities, features, options) : null) ?? pitJoin(k, entities, features, options);
     if (!pick.ok) return pick;
     const order = orderByFeatureRow(k, pick.value);
     if (!order.ok) return order;

@@ -8,13 +8,13 @@ import { Worker } from 'node:worker_threads';
 import type { DecodedColumn, DecodeTask } from './decode-task.ts';
 import type { ParquetResult } from './errors.ts';
 import { kernelModule } from './kernel.ts';
-import type { ToWorker } from './worker.ts';
+import type { PitJob, PitResult, ToWorker } from './worker.ts';
 
 type Result = ParquetResult<DecodedColumn[]>;
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, (r: Result) => void>;
+  pending: Map<number, (r: never) => void>;
 }
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
@@ -45,10 +45,10 @@ export class DecodePool {
       if (!done) return;
       slot.pending.delete(m.id);
       if (slot.pending.size === 0) worker.unref();
-      done(m.result);
+      (done as (r: unknown) => void)(m.result);
     });
     const fail = (why: string) => {
-      for (const done of slot.pending.values()) done({ ok: false, error: { code: 'kernel_failed', message: `parquet decode worker ${why}` } });
+      for (const done of slot.pending.values()) (done as (r: unknown) => void)({ ok: false, error: { code: 'kernel_failed', message: `parquet decode worker ${why}` } });
       slot.pending.clear();
       const i = this.#slots.indexOf(slot);
       if (i >= 0 && !this.#closed) this.#slots[i] = this.#spawn();
@@ -71,6 +71,22 @@ export class DecodePool {
       slot.worker.ref();
       const msg: ToWorker = { type: 'task', id, task, reuse, recycle };
       slot.worker.postMessage(msg, recycle);
+    });
+  }
+
+  /**
+   * Run one shard of a point-in-time join on worker `index` (its own kernel, the columns in
+   * shared memory; see offline/historical/parallel-join.ts).
+   */
+  runPit(index: number, job: PitJob): Promise<PitResult> {
+    if (this.#closed) return Promise.resolve({ ok: false, error: { code: 'kernel_failed', message: 'parquet decode pool is closed' } });
+    const slot = this.#slots[index % this.#slots.length];
+    const id = this.#next++;
+    return new Promise<PitResult>((resolve) => {
+      slot.pending.set(id, resolve);
+      slot.worker.ref();
+      const msg: ToWorker = { type: 'pit', id, job };
+      slot.worker.postMessage(msg);
     });
   }
 

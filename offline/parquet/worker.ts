@@ -6,11 +6,24 @@ import { BufferPool } from './buffer-pool.ts';
 import { columnBuffers } from './columns.ts';
 import { FileCache, freshBuffer, runDecodeTask, type DecodeTask } from './decode-task.ts';
 import { nodeKernel } from './kernel.ts';
+import { pitJoin, type EntityRows, type FeatureRows, type PartitionOptions, type PitJoinOptions } from '../../src/kernel/pit-join.ts';
+import type { Result } from '../../src/core/errors.ts';
+
+/** One shard of a point-in-time join: every column (and the answers) in shared memory. */
+export interface PitJob {
+  readonly entities: EntityRows;
+  readonly features: FeatureRows;
+  readonly into: Int32Array;
+  readonly options: PitJoinOptions & PartitionOptions;
+  readonly shard: { readonly index: number; readonly count: number };
+}
+export type PitResult = Result<void>;
 
 export type ToWorker =
   | { type: 'task'; id: number; task: DecodeTask; reuse: boolean; recycle: ArrayBuffer[] }
   | { type: 'recycle'; buffers: ArrayBuffer[] }
-  | { type: 'close-files' };
+  | { type: 'close-files' }
+  | { type: 'pit'; id: number; job: PitJob };
 
 const port = parentPort;
 if (!port) throw new Error('offline/parquet/worker.ts must run in a worker thread');
@@ -25,6 +38,18 @@ port.on('message', (msg: ToWorker) => {
   }
   if (msg.type === 'close-files') {
     files.closeAll();
+    return;
+  }
+  if (msg.type === 'pit') {
+    let result: PitResult;
+    try {
+      const { entities, features, into, options, shard } = msg.job;
+      const r = pitJoin(k, entities, features, { ...options, into, shard });
+      result = r.ok ? { ok: true, value: undefined } : r;
+    } catch (e) {
+      result = { ok: false, error: { code: 'kernel_failed', message: `join worker: ${(e as Error).message ?? String(e)}` } };
+    }
+    port.postMessage({ id: msg.id, result });
     return;
   }
   for (const b of msg.recycle) pool.put(b);

@@ -46,6 +46,12 @@ export interface PartitionOptions {
 export interface PitJoinOutput {
   /** Write the answers here (length = entity rows) instead of a new array, e.g. to reuse memory across calls. */
   readonly into?: Int32Array;
+  /**
+   * Join only the partitions p with p % count === index (their rows of `into` are written, the
+   * others left alone): several threads, each with its own kernel, share one join over shared
+   * memory. Default: every partition.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** Kernel memory one partition may take; the arena never grows beyond the largest partition. */
@@ -169,9 +175,10 @@ export function pitJoin(
   const counts = partitionCounts(k, cols.eKey, n, bits, flags);
   if (!counts.ok) return counts;
   const result = options.into ?? new Int32Array(n);
+  const shard = options.shard ?? { index: 0, count: 1 };
   for (let p = 0; p < 1 << bits; p++) {
     const np = counts.value[p];
-    if (np === 0) continue;
+    if (np === 0 || p % shard.count !== shard.index) continue;
     const chunk = Math.max(1, Math.floor(options.chunkRows ?? Math.min(m, CHUNK)));
     const roundRows = Math.max(1, Math.floor(options.roundRows ?? ROUND_ROWS));
     const r = k.scoped('pit_join', () => joinPartition(k, cols, n, m, np, bits, p, flags, options.ttl, chunk, options.regionBits ?? 0, roundRows, result));
