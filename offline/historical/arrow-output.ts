@@ -45,7 +45,24 @@ export function arrowType(dtype: FieldType): DataType {
   }
 }
 
+/**
+ * The validity bytes (one per row) an Arrow null bitmap was packed from, by bitmap: the
+ * Parquet writer wants bytes, and looks here before unpacking the bitmap again
+ * (write-output.ts). Slices of the vector share the bitmap, so they find it too.
+ */
+const validityBytes = new WeakMap<Uint8Array, Uint8Array>();
+
+export function validityBytesOf(nullBitmap: Uint8Array): Uint8Array | undefined {
+  return validityBytes.get(nullBitmap);
+}
+
 function bitmap(validity: Uint8Array): { nullBitmap: Uint8Array; nullCount: number } {
+  const packed = packBits(validity);
+  validityBytes.set(packed.nullBitmap, validity);
+  return packed;
+}
+
+function packBits(validity: Uint8Array): { nullBitmap: Uint8Array; nullCount: number } {
   const n = validity.length;
   const nullBitmap = new Uint8Array((n + 7) >> 3);
   let valid = 0;

@@ -12,6 +12,7 @@ import { err, ok, type FsError, type Result } from '../../src/core/errors.ts';
 import { microsToRfc3339 } from '../../src/core/time.ts';
 import { writeParquet, type WriteColumn } from '../parquet/index.ts';
 import type { WriteType, WriteValues } from '../parquet/writer.ts';
+import { validityBytesOf } from './arrow-output.ts';
 
 export type OutputFormat = 'parquet' | 'csv' | 'arrow';
 
@@ -81,7 +82,9 @@ function writeTypeOfType(type: DataType): WriteType {
 function chunkValues(d: Data, type: WriteType): WriteValues {
   const n = d.length;
   let validity: Uint8Array | null = null;
-  if (d.nullCount > 0 && d.nullBitmap) {
+  const known = d.nullCount > 0 && d.nullBitmap ? validityBytesOf(d.nullBitmap) : undefined;
+  if (known && known.length >= d.offset + n) validity = known.subarray(d.offset, d.offset + n);
+  else if (d.nullCount > 0 && d.nullBitmap) {
     validity = new Uint8Array(n);
     const bits = d.nullBitmap;
     for (let i = 0, b = d.offset; i < n; i++, b++) validity[i] = (bits[b >> 3] >> (b & 7)) & 1;
