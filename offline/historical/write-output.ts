@@ -95,6 +95,8 @@ function chunkValues(d: Data, type: WriteType): WriteValues {
   if (type === 'int64' && t.bitWidth === 64 && t.isSigned) return { type: 'int64', values: (d.values as BigInt64Array).subarray(0, n), validity };
   if (type === 'int32' && t.bitWidth === 32) return { type: 'int32', values: (d.values as Int32Array).subarray(0, n), validity };
   if (type === 'timestamp') {
+    // Microseconds already (Arrow unit 2): the values as they are (a null's slot is never written).
+    if (t.typeId === Type.Timestamp && (t as { unit?: number }).unit === 2) return { type: 'timestamp', values: (d.values as BigInt64Array).subarray(0, n), unit: 'us', utc: true, validity };
     const values = new BigInt64Array(n);
     for (let i = 0; i < n; i++) if (validity === null || validity[i]) values[i] = timeMicros(d, i);
     return { type: 'timestamp', values, unit: 'us', utc: true, validity };
