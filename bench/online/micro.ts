@@ -1,8 +1,9 @@
-// In-isolate work per request — entity keys, decode, ttl, response assembly
-// (the Feast response object) — with the store's answer replayed from memory
-// so store I/O is not counted: goal under 0.5 ms for 100 entities x 50
-// features. JSON.stringify of the response is reported beside it.
-//   npx node bench/online/micro.ts
+// In-isolate work per request — entity keys, decode, ttl, the result columns
+// — with the store's answer replayed from memory so store I/O is not counted:
+// goal under 0.5 ms for 100 entities x 50 features. Beside it: building the
+// response text the Worker sends (feastResponseJson), and JSON.stringify of the
+// Feast response object for comparison.
+//   npm run bench:online:micro
 import { readFile } from 'node:fs/promises';
 import { loadKernel } from '../../src/kernel/instance.ts';
 import { feastResponseJson, toFeastResponse } from '../../src/serving/feast-response.ts';
