@@ -143,10 +143,11 @@ function blob(v: unknown): Uint8Array {
 }
 
 /**
- * D1 online store (migrations 0002_online.sql). Reads are one `IN (...)`
- * query per table per 98 keys, sent together in one batch; writes are an
- * upsert whose WHERE clause keeps the newer row, so the newer-wins rule holds
- * inside the database even when two writers race.
+ * D1 online store (migrations 0002_online.sql). A request's reads are one
+ * round trip: one packed query per shared key set (see readMany), with plain
+ * `IN (...)` queries as the fallback; writes are an upsert whose WHERE clause
+ * keeps the newer row, so the newer-wins rule holds inside the database even
+ * when two writers race.
  */
 export class D1OnlineStore implements OnlineStore {
   readonly #db: D1Like;
