@@ -2,7 +2,7 @@
 // to plain rows when a packed answer is too big, and large values, on real local D1.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { D1OnlineStore } from '../../src/stores/d1/d1-online-store.ts';
+import { D1OnlineStore, SELECT_PACKED } from '../../src/stores/d1/d1-online-store.ts';
 import type { D1Like } from '../../src/stores/d1/d1-like.ts';
 import { key, row } from '../contract/online-store.contract.ts';
 
@@ -54,6 +54,13 @@ describe('D1 online store', () => {
       [[20, 2], [10, 1], [20, 2], null],
       [[30, 3], null, [30, 3], null],
     ]);
+  });
+
+  it('plans the packed read as a primary-key search per (table, key), never a scan of online_rows', async () => {
+    const plan = await db.prepare(`EXPLAIN QUERY PLAN ${SELECT_PACKED}`).bind('p', '["a","b"]', '["0a","0b"]', 2).all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail);
+    expect(details).toContain('SEARCH o USING PRIMARY KEY (project=? AND tbl=? AND entity_key=?)');
+    expect(details.some((d) => /SCAN o\b/.test(d))).toBe(false);
   });
 
   it('falls back to plain rows when the packed answer is too big for D1', async () => {

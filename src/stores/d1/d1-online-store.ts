@@ -33,25 +33,25 @@ const selectRows = (n: number) =>
   `SELECT entity_key, event_ts, created_ts, value FROM online_rows WHERE project = ? AND tbl = ? AND entity_key IN (${Array.from({ length: n }, () => '?').join(',')})`;
 
 /**
- * ?1 project, ?2 JSON array of tables, ?3 JSON array of hex keys. One hex text, one record per
- * (table, key) in that order: `00` when nothing is stored, else `01`, event ts and created ts
- * (int64, big-endian, two's complement), the value's length (u32) and the value. Decoded with
- * one hex call and a DataView; positional, so neither keys nor tables travel back. The primary
- * key drives the search (SEARCH o USING PRIMARY KEY (project=? AND tbl=? AND entity_key=?)).
+ * ?1 project, ?2 JSON array of tables, ?3 JSON array of hex keys, ?4 the number of keys. One
+ * hex text, a record per stored (table, key), in no particular order: its position
+ * (table index x keys + key index, u32), event ts and created ts (int64, big-endian, two's
+ * complement), the value's length (u32) and the value. Decoded with one hex call and a
+ * DataView; neither keys nor tables travel back, and nothing is sorted. CROSS JOIN keeps
+ * SQLite's loop order (tables, then keys, then a primary-key SEARCH in online_rows): left to
+ * choose, it may scan online_rows instead.
  */
-const SELECT_PACKED = `SELECT group_concat(
-  CASE WHEN o.entity_key IS NULL THEN '00'
-       ELSE '01' || printf('%016x%016x%08x', o.event_ts, o.created_ts, length(o.value)) || hex(o.value) END,
-  '' ORDER BY t.key, k.key) AS packed
-FROM json_each(?2) t CROSS JOIN json_each(?3) k
-LEFT JOIN online_rows o ON o.project = ?1 AND o.tbl = t.value AND o.entity_key = unhex(k.value)`;
+export const SELECT_PACKED = `SELECT group_concat(
+  printf('%08x%016x%016x%08x', t.key * ?4 + k.key, o.event_ts, o.created_ts, length(o.value)) || hex(o.value), '') AS packed
+FROM json_each(?2) t CROSS JOIN json_each(?3) k CROSS JOIN online_rows o
+WHERE o.project = ?1 AND o.tbl = t.value AND o.entity_key = unhex(k.value)`;
 
 /** Keys per packed query: bounds the JSON parameter and the packed answer. */
 const KEYS_PER_PACKED = 500;
 
 /**
  * D1 refusing the packed form: SQLITE_TOOBIG (an answer over its string limit), or a SQLite
- * without unhex (3.41) or aggregate ORDER BY (3.44). The plain form answers the same.
+ * without unhex (3.41). The plain form answers the same.
  */
 const packedRefused = (e: unknown) => /too big|TOOBIG|no such function|syntax error/i.test(String((e as Error)?.message ?? e));
 
@@ -105,26 +105,20 @@ function keySets(reads: readonly TableRead[]): KeySet[] {
   return [...byKeys.values()];
 }
 
-/** Parse a packed answer (see SELECT_PACKED) for `tables` x `keys` distinct keys into `into[table][key]`. */
+/** Parse a packed answer (see SELECT_PACKED) for `into.length` tables x `keys` distinct keys into `into[table][firstKey + key]`. */
 function unpack(text: string, keys: number, firstKey: number, into: (StoredValue | null)[][]): void {
   const bytes = fromHex(text);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const int64 = (at: number) => dv.getInt32(at) * 2 ** 32 + dv.getUint32(at + 4);
-  let at = 0;
-  for (let i = 0; i < into.length * keys; i++) {
-    if (at >= bytes.length) throw new Error('online_rows: packed answer shorter than asked');
-    if (bytes[at] === 0) {
-      at += 1;
-      continue;
-    }
-    if (at + 21 > bytes.length) throw new Error('online_rows: malformed packed answer');
-    const length = dv.getUint32(at + 17);
-    const end = at + 21 + length;
-    if (end > bytes.length) throw new Error('online_rows: malformed packed answer');
-    into[Math.floor(i / keys)][firstKey + (i % keys)] = { eventTs: int64(at + 1), createdTs: int64(at + 9), value: bytes.subarray(at + 21, end) };
+  for (let at = 0; at < bytes.length; ) {
+    if (at + 24 > bytes.length) throw new Error('online_rows: malformed packed answer');
+    const position = dv.getUint32(at);
+    const table = into[Math.floor(position / keys)];
+    const end = at + 24 + dv.getUint32(at + 20);
+    if (table === undefined || end > bytes.length) throw new Error('online_rows: malformed packed answer');
+    table[firstKey + (position % keys)] = { eventTs: int64(at + 4), createdTs: int64(at + 12), value: bytes.subarray(at + 24, end) };
     at = end;
   }
-  if (at !== bytes.length) throw new Error('online_rows: packed answer longer than asked');
 }
 
 interface Row {
@@ -180,7 +174,7 @@ export class D1OnlineStore implements OnlineStore {
       let texts: string[];
       try {
         const res = await this.#run<{ packed: string | null }>(
-          parts.map((p) => this.#db.prepare(SELECT_PACKED).bind(project, JSON.stringify(p.set.tables.map((t) => reads[t].table)), JSON.stringify(p.keys))),
+          parts.map((p) => this.#db.prepare(SELECT_PACKED).bind(project, JSON.stringify(p.set.tables.map((t) => reads[t].table)), JSON.stringify(p.keys), p.keys.length)),
         );
         texts = res.map((r) => r.results[0]?.packed ?? '');
       } catch (e) {
