@@ -395,6 +395,7 @@ async function joinView(
     const features = { keys: src.keys, eventTs: src.eventTs, createdTs: src.createdTs };
     const options = { ttl: BigInt(view.ttlSeconds) * 1_000_000n, filterByCreated: filter, rawKeys: src.rawKeys, roundRows: ROUND_ROWS, chunkRows: ROUND_ROWS, ...(req.partitions && { partitions: req.partitions }) };
     // On the decode threads when the join is large (parallel-join.ts), else here; same answers.
+    // A caller that brings its own kernel keeps the join on it.
     const pick = (req.kernel === undefined ? await parallelPitJoin(entities, features, options) : null) ?? pitJoin(k, entities, features, options);
     if (!pick.ok) return pick;
     const order = orderByFeatureRow(k, pick.value);
