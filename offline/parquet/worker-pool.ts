@@ -62,16 +62,7 @@ export class DecodePool {
 
   /** Run a task on the least busy worker; `recycle` buffers go with it for reuse. */
   run(task: DecodeTask, reuse: boolean, recycle: ArrayBuffer[] = []): Promise<Result> {
-    if (this.#closed) return Promise.resolve({ ok: false, error: { code: 'kernel_failed', message: 'parquet decode pool is closed' } });
-    let slot = this.#slots[0];
-    for (const s of this.#slots) if (s.pending.size < slot.pending.size) slot = s;
-    const id = this.#next++;
-    return new Promise<Result>((resolve) => {
-      slot.pending.set(id, resolve);
-      slot.worker.ref();
-      const msg: ToWorker = { type: 'task', id, task, reuse, recycle };
-      slot.worker.postMessage(msg, recycle);
-    });
+    return this.#request(this.#leastBusy(), (id) => ({ type: 'task', id, task, reuse, recycle }), recycle);
   }
 
   /**
@@ -79,14 +70,23 @@ export class DecodePool {
    * shared memory; see offline/historical/parallel-join.ts).
    */
   runPit(index: number, job: PitJob): Promise<PitResult> {
-    if (this.#closed) return Promise.resolve({ ok: false, error: { code: 'kernel_failed', message: 'parquet decode pool is closed' } });
-    const slot = this.#slots[index % this.#slots.length];
+    return this.#request(this.#slots[index % this.#slots.length], (id) => ({ type: 'pit', id, job }));
+  }
+
+  #leastBusy(): Slot {
+    let slot = this.#slots[0];
+    for (const s of this.#slots) if (s.pending.size < slot.pending.size) slot = s;
+    return slot;
+  }
+
+  /** Send one message that the worker answers with `{ id, result }`. */
+  #request<R>(slot: Slot, message: (id: number) => ToWorker, transfer: ArrayBuffer[] = []): Promise<R> {
+    if (this.#closed) return Promise.resolve({ ok: false, error: { code: 'kernel_failed', message: 'parquet decode pool is closed' } } as R);
     const id = this.#next++;
-    return new Promise<PitResult>((resolve) => {
+    return new Promise<R>((resolve) => {
       slot.pending.set(id, resolve);
       slot.worker.ref();
-      const msg: ToWorker = { type: 'pit', id, job };
-      slot.worker.postMessage(msg);
+      slot.worker.postMessage(message(id), transfer);
     });
   }
 
@@ -101,10 +101,8 @@ export class DecodePool {
   /** Hand buffers to a worker's pool without a task. */
   recycle(buffers: ArrayBuffer[]): void {
     if (buffers.length === 0 || this.#closed) return;
-    let slot = this.#slots[0];
-    for (const s of this.#slots) if (s.pending.size < slot.pending.size) slot = s;
     const msg: ToWorker = { type: 'recycle', buffers };
-    slot.worker.postMessage(msg, buffers);
+    this.#leastBusy().worker.postMessage(msg, buffers);
   }
 
   /** Close cached file descriptors in every worker (e.g. before deleting files on Windows). */

@@ -70,16 +70,18 @@ export function rawKeyWords(col: KeyColumn): BigUint64Array {
 }
 
 /** A 64-bit column filled batch by batch: one preallocated array when the row count is known, else parts joined at the end. */
+type Ctor64<T> = { new (length: number): T; new (buffer: ArrayBufferLike, byteOffset: number, length: number): T };
+
 class Sink64<T extends BigUint64Array | BigInt64Array> {
-  readonly #make: (n: number) => T;
+  readonly #ctor: Ctor64<T>;
   #full: T | null;
   readonly #parts: T[] = [];
   #rows = 0;
 
   /** With a known capacity the column is one array over shared memory, which the decoders may fill in place. */
-  constructor(make: (n: number, buffer?: SharedArrayBuffer) => T, capacity: number) {
-    this.#make = make;
-    this.#full = capacity > 0 ? make(capacity, new SharedArrayBuffer(8 * capacity)) : null;
+  constructor(ctor: Ctor64<T>, capacity: number) {
+    this.#ctor = ctor;
+    this.#full = capacity > 0 ? new ctor(new SharedArrayBuffer(8 * capacity), 0, capacity) : null;
   }
 
   /** The shared memory of the whole column, while it is one. */
@@ -96,7 +98,7 @@ class Sink64<T extends BigUint64Array | BigInt64Array> {
       this.#full = null;
     }
     if (this.#full !== null) return this.#full.subarray(at, at + n) as T;
-    const part = this.#make(n);
+    const part = new this.#ctor(n);
     this.#parts.push(part);
     return part;
   }
@@ -104,7 +106,7 @@ class Sink64<T extends BigUint64Array | BigInt64Array> {
   build(): T {
     if (this.#full !== null) return this.#full.subarray(0, this.#rows) as T;
     if (this.#parts.length === 1) return this.#parts[0];
-    const out = this.#make(this.#rows);
+    const out = new this.#ctor(this.#rows);
     let at = 0;
     for (const p of this.#parts) {
       out.set(p as never, at);
@@ -192,9 +194,9 @@ export async function readViewRows(
   const columns = [...new Set([plan.eventColumn, ...(plan.createdColumn ? [plan.createdColumn] : []), ...plan.keys.map((x) => x.column)])];
   const raw = usesRawKeys(view);
   const capacity = await knownRows(files, plan.source.format);
-  const keySink = new Sink64((x, b) => (b ? new BigUint64Array(b, 0, x) : new BigUint64Array(x)), capacity);
-  const evSink = new Sink64((x, b) => (b ? new BigInt64Array(b, 0, x) : new BigInt64Array(x)), capacity);
-  const crSink = new Sink64((x, b) => (b ? new BigInt64Array(b, 0, x) : new BigInt64Array(x)), capacity);
+  const keySink = new Sink64(BigUint64Array, capacity);
+  const evSink = new Sink64(BigInt64Array, capacity);
+  const crSink = new Sink64(BigInt64Array, capacity);
   // Parquet decoders write event and created times (and raw int64 keys) straight into the sinks.
   const place: Record<string, SharedArrayBuffer> = {};
   if (evSink.shared) place[plan.eventColumn] = evSink.shared;

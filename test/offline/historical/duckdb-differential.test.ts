@@ -12,19 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getHistoricalFeatures } from '../../../offline/historical/get-historical-features.ts';
 import { writeParquet } from '../../../offline/parquet/index.ts';
 import { rng } from '../../support/rng.ts';
-import { randomRows, SEC, T0, writeRowsArrow, writeRowsCsv, writeRowsParquet, type SourceRow } from '../materialize/fixture.ts';
+import { randomRows, SEC, sourceYaml, T0, writeRowsArrow, writeRowsCsv, writeRowsParquet, type SourceRow } from '../materialize/fixture.ts';
 import { makeRepo } from '../support/repo-fixture.ts';
 
-const SRC = (name: string, path: string, format = '') =>
-  `  - { name: ${name}, type: file, path: ${path}, ${format}timestamp_field: ts, created_timestamp_column: created, field_mapping: { drv: driver_id, rate_src: rate } }`;
 const SCHEMA = '[{ name: rate, dtype: Float64 }, { name: trips, dtype: Int64 }, { name: label, dtype: String }, { name: flag, dtype: Bool }]';
 const YAML = `entities:
   - { name: driver, join_keys: [driver_id], value_type: Int64 }
   - { name: city, join_keys: [city], value_type: String }
 sources:
-${SRC('pq', 'data/stats', 'format: parquet, ')}
-${SRC('csv', 'data/stats.csv')}
-${SRC('arrow', 'data/stats.arrow')}
+${sourceYaml('pq', 'data/stats', 'format: parquet, ')}
+${sourceYaml('csv', 'data/stats.csv')}
+${sourceYaml('arrow', 'data/stats.arrow')}
 feature_views:
   - { name: v0, entities: [driver], ttl: 0, source: pq, schema: ${SCHEMA} }
   - { name: v60, entities: [driver], ttl: 60, source: pq, schema: ${SCHEMA} }

@@ -12,18 +12,16 @@ import { writeHistoricalFeatures } from '../../../offline/historical/write-histo
 import { writeTable } from '../../../offline/historical/write-output.ts';
 import { writeParquet } from '../../../offline/parquet/index.ts';
 import { rng } from '../../support/rng.ts';
-import { randomRows, SEC, T0, writeRowsCsv, writeRowsParquet } from '../materialize/fixture.ts';
+import { randomRows, SEC, sourceYaml, T0, writeRowsCsv, writeRowsParquet } from '../materialize/fixture.ts';
 import { makeRepo } from '../support/repo-fixture.ts';
 
-const SRC = (name: string, path: string, format = '') =>
-  `  - { name: ${name}, type: file, path: ${path}, ${format}timestamp_field: ts, created_timestamp_column: created, field_mapping: { drv: driver_id, rate_src: rate } }`;
 const NUM = '[{ name: rate, dtype: Float64 }, { name: trips, dtype: Int64 }, { name: flag, dtype: Bool }]';
 const YAML = `entities:
   - { name: driver, join_keys: [driver_id], value_type: Int64 }
   - { name: city, join_keys: [city], value_type: String }
 sources:
-${SRC('pq', 'data/stats', 'format: parquet, ')}
-${SRC('csv', 'data/stats.csv')}
+${sourceYaml('pq', 'data/stats', 'format: parquet, ')}
+${sourceYaml('csv', 'data/stats.csv')}
   - { name: req, type: request, schema: [{ name: bonus, dtype: Float64 }] }
 feature_views:
   - { name: v0, entities: [driver], ttl: 0, source: pq, schema: ${NUM} }

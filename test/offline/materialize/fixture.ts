@@ -138,6 +138,10 @@ export function latestPerKeyReference<K>(rows: readonly SourceRow[], keyOf: (r: 
   return best;
 }
 
+/** A larder.yaml file-source line for files written from SourceRows (their column names mapped to the view's). */
+export const sourceYaml = (name: string, path: string, format = '') =>
+  `  - { name: ${name}, type: file, path: ${path}, ${format}timestamp_field: ts, created_timestamp_column: created, field_mapping: { drv: driver_id, rate_src: rate } }`;
+
 export const FEATURES_YAML = `entities:
   - name: driver
     join_keys: [driver_id]
