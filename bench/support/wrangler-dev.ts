@@ -52,10 +52,11 @@ migrations_dir = "${join(root, 'src/stores/d1/migrations')}"
   const state = join(dir, 'state');
   const mig = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--config', join(dir, 'wrangler.toml'), '--persist-to', state], { env, encoding: 'utf8' });
   if (mig.status !== 0) throw new Error(`migrations failed: ${mig.stderr}`);
+  // BENCH_DEBUG=1 shows wrangler's own output (a Worker that fails to start says why there).
   const dev = spawn(process.execPath, [wrangler, 'dev', '--local', '--no-bundle', '--config', join(dir, 'wrangler.toml'), '--persist-to', state, '--port', String(port), '--ip', '127.0.0.1'], {
     env,
     detached: true,
-    stdio: 'ignore',
+    stdio: process.env.BENCH_DEBUG ? 'inherit' : 'ignore',
   });
   let stopped = false;
   const stop = () => {
