@@ -12,7 +12,7 @@ import { getOnlineFeatures } from '../serving/online-features.ts';
 import { writeViewFrame } from '../serving/write-rows.ts';
 import { errorResponse } from './error-handler.ts';
 import { authGuard, type AuthSetting } from './auth/auth-guard.ts';
-import { guardOnlineStore, guardRegistry } from './store-guard.ts';
+import { guardMetadata, guardOnlineStore, guardRegistry } from './store-guard.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { feastResponseJson } from '../serving/feast-response.ts';
 import { pushFrame } from '../serving/push-rows.ts';
@@ -67,7 +67,9 @@ function exceedsLimit(issues: readonly unknown[]): boolean {
  * that validate requests. Pure routing over the serving core: no runtime
  * globals, so the Worker and `larder serve` on Node run the same app.
  */
-export function createApp(deps: AppDeps) {
+export function createApp(given: AppDeps) {
+  // Every store the routes touch answers 503 store_unavailable when it throws, never a 500.
+  const deps: AppDeps = { ...given, registry: guardRegistry(given.registry), metadata: given.metadata && guardMetadata(given.metadata) };
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const S = wireSchemas(limits);
   const now = deps.now ?? (() => Date.now() * 1000);
@@ -108,7 +110,7 @@ export function createApp(deps: AppDeps) {
   app.use('/write-to-online-store', limitBody, jsonBody);
 
   const online = guardOnlineStore(deps.online);
-  const registry = guardRegistry(deps.registry);
+  const registry = deps.registry;
 
   async function context(): Promise<Result<ServingContext>> {
     const reg = await registry.get();

@@ -1,5 +1,6 @@
 import { err, type Result } from '../core/errors.ts';
 import type { OnlineStore, TableRead, TableWrite } from '../core/online-store.ts';
+import type { MetadataStore } from '../stores/metadata/metadata-store.ts';
 
 /**
  * A store that throws (a binding gone away, a driver bug, a value it cannot
@@ -20,6 +21,17 @@ export function guardOnlineStore(store: OnlineStore): OnlineStore {
 /** The registry read the app does per request, with throws turned into `store_unavailable`. */
 export function guardRegistry<T>(registry: { get(): Promise<Result<T>> }): { get(): Promise<Result<T>> } {
   return { get: () => guarded('registry read', () => registry.get(), 'registry store') };
+}
+
+/** Statistics, watermarks and API keys: a throwing metadata store is `store_unavailable` too. */
+export function guardMetadata(store: MetadataStore): MetadataStore {
+  const what = 'metadata store';
+  return {
+    get: (project, kind, name) => guarded('read', () => store.get(project, kind, name), what),
+    put: (project, kind, name, body) => guarded('write', () => store.put(project, kind, name, body), what),
+    list: (project, kind) => guarded('list', () => store.list(project, kind), what),
+    delete: (project, kind, name) => guarded('delete', () => store.delete(project, kind, name), what),
+  };
 }
 
 async function guarded<T>(op: string, call: () => Promise<Result<T>>, what = 'online store'): Promise<Result<T>> {

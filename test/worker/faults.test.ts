@@ -201,6 +201,9 @@ describe('registry store unavailable', () => {
     ['/push', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ push_source_name: 'driver_push', df: hourly(1, 0.1).df }) }],
     ['/registry'],
     ['/registry/feature-views'],
+    ['/registry/freshness'],
+    ['/registry/feature-views/driver_hourly_stats/freshness'],
+    ['/registry/feature-views/driver_hourly_stats/statistics'],
   ];
 
   it('a Worker whose D1 registry is down at start answers 503 store_unavailable, and /health still answers', async () => {
@@ -228,6 +231,16 @@ describe('registry store unavailable', () => {
     state = 'up';
     expect((await app.request('/registry')).status).toBe(200);
     expect((await app.request(paths[0][0], paths[0][1])).status).toBe(200);
+  });
+
+  it('a metadata store that throws (statistics, watermarks) is a 503, not a 500', async () => {
+    const down = async () => {
+      throw new Error('metadata binding gone');
+    };
+    const metadata = { get: down, put: down, list: down, delete: down };
+    const app = createApp({ project: 'faults', kernel: testKernel, registry: { get: async () => ok(registry) }, online: new KvOnlineStore(e.ONLINE_KV), metadata });
+    for (const path of ['/registry/freshness', '/registry/feature-views/driver_hourly_stats/freshness', '/registry/feature-views/driver_hourly_stats/statistics'])
+      await expect503(await app.request(path));
   });
 
   it('a D1 registry store over a real D1 is the path the Worker uses (sanity: it serves when up)', async () => {
