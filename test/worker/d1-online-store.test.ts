@@ -75,6 +75,26 @@ describe('D1 online store', () => {
     expect(r.ok && r.value.map((t) => t.map((v) => v && Array.from(v.value)))).toEqual([[[9, 8], [7]], [null]]);
   });
 
+  it('a SQLite without unhex: the first refusal switches the store to plain rows for good; a too-big answer does not', async () => {
+    await new D1OnlineStore(db).write('oldsqlite', 'v', [row(key(1), 10, 1, [9, 8]), row(key(2), 20, 2, [7])]);
+    const reads = [
+      { table: 'v', keys: [key(1), key(2)] },
+      { table: 'w', keys: [key(1)] },
+    ];
+    const expected = [[[9, 8], [7]], [null]];
+    const old = failingPacked(new Error('D1_ERROR: no such function: unhex: SQLITE_ERROR'));
+    const oldStore = new D1OnlineStore(old);
+    for (let i = 0; i < 3; i++) {
+      const r = await oldStore.readMany('oldsqlite', reads);
+      expect(r.ok && r.value.map((t) => t.map((v) => v && Array.from(v.value)))).toEqual(expected);
+    }
+    expect(old.packedTries).toBe(1);
+    const big = failingPacked(new Error('D1_ERROR: string or blob too big: SQLITE_TOOBIG'));
+    const bigStore = new D1OnlineStore(big);
+    for (let i = 0; i < 2; i++) expect((await bigStore.readMany('oldsqlite', reads)).ok).toBe(true);
+    expect(big.packedTries).toBe(2);
+  });
+
   it('answers store_unavailable, without a fallback, for any other failure', async () => {
     const d = failingPacked(new Error('D1_ERROR: network connection lost'));
     const r = await new D1OnlineStore(d).readMany('toobig', [

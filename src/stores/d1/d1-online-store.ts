@@ -54,6 +54,8 @@ const KEYS_PER_PACKED = 500;
  * without unhex (3.41). The plain form answers the same.
  */
 const packedRefused = (e: unknown) => /too big|TOOBIG|no such function|syntax error/i.test(String((e as Error)?.message ?? e));
+/** A refusal that every later packed query would meet too: the SQLite lacks what the packed form uses. */
+const packedUnsupported = (e: unknown) => /no such function|syntax error/i.test(String((e as Error)?.message ?? e));
 
 type HexBytes = Uint8Array & { toHex?: () => string };
 const nativeFromHex = (Uint8Array as unknown as { fromHex?: (s: string) => Uint8Array }).fromHex;
@@ -145,6 +147,8 @@ function blob(v: unknown): Uint8Array {
  */
 export class D1OnlineStore implements OnlineStore {
   readonly #db: D1Like;
+  /** Set once D1 has refused the packed form for good (no unhex or json_each): later reads go plain at once. */
+  #plainOnly = false;
 
   constructor(db: D1Like) {
     this.#db = db;
@@ -166,6 +170,7 @@ export class D1OnlineStore implements OnlineStore {
    */
   async readMany(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
     if (reads.every((r) => r.keys.length === 0)) return ok(reads.map(() => []));
+    if (this.#plainOnly) return this.#readPlain(project, reads);
     try {
       const sets = keySets(reads).filter((s) => s.hex.length > 0);
       const parts = sets.flatMap((set) =>
@@ -179,6 +184,7 @@ export class D1OnlineStore implements OnlineStore {
         texts = res.map((r) => r.results[0]?.packed ?? '');
       } catch (e) {
         if (!packedRefused(e)) throw e;
+        if (packedUnsupported(e)) this.#plainOnly = true;
         return ok(await this.#readRows(project, reads));
       }
       // byTable[t][slot]: what is stored for table t under its read's distinct key `slot`.
@@ -188,6 +194,14 @@ export class D1OnlineStore implements OnlineStore {
       const out: (StoredValue | null)[][] = reads.map(() => []);
       for (const set of sets) for (const t of set.tables) out[t] = Array.from(set.slot, (s) => byTable[t][s]);
       return ok(out);
+    } catch (e) {
+      return err('store_unavailable', `D1 read failed: ${(e as Error).message}`);
+    }
+  }
+
+  async #readPlain(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
+    try {
+      return ok(await this.#readRows(project, reads));
     } catch (e) {
       return err('store_unavailable', `D1 read failed: ${(e as Error).message}`);
     }
