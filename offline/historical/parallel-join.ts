@@ -11,6 +11,9 @@ import { err, ok, type Result } from '../../src/core/errors.ts';
 import { choosePitPartitions, type EntityRows, type FeatureRows, type PartitionOptions, type PitJoinOptions } from '../../src/kernel/pit-join.ts';
 import { decodePool } from '../parquet/worker-pool.ts';
 
+/** A decode thread's kernel grown past this by a join is replaced by a fresh one once the thread is idle (0.5 s). */
+const RELEASE_KERNEL_ABOVE = 256 << 20;
+
 /** Below this many entity rows one thread joins faster than the hand-off costs. */
 const MIN_ENTITY_ROWS = 1 << 18;
 
@@ -29,7 +32,7 @@ export async function parallelPitJoin(
   entities: EntityRows,
   features: FeatureRows,
   options: PitJoinOptions & PartitionOptions,
-  tuning: { readonly minEntityRows?: number; readonly threads?: number } = {},
+  tuning: { readonly minEntityRows?: number; readonly threads?: number; readonly releaseKernelAboveBytes?: number } = {},
 ): Promise<Result<Int32Array> | null> {
   const threads = tuning.threads ?? Math.min(4, availableParallelism());
   const n = entities.keys.length;
@@ -49,7 +52,7 @@ export async function parallelPitJoin(
   const into = new Int32Array(new SharedArrayBuffer(4 * n));
   const pool = decodePool(threads);
   const done = await Promise.all(
-    Array.from({ length: threads }, (_, index) => pool.runPit(index, { entities: e, features: f, into, options: { ...options, partitions }, shard: { index, count: threads } })),
+    Array.from({ length: threads }, (_, index) => pool.runPit(index, { entities: e, features: f, into, options: { ...options, partitions }, shard: { index, count: threads }, releaseKernelAboveBytes: tuning.releaseKernelAboveBytes ?? RELEASE_KERNEL_ABOVE })),
   );
   const failed = done.find((r) => !r.ok);
   if (failed && !failed.ok) return err(failed.error.code, failed.error.message, failed.error.details);

@@ -10,7 +10,7 @@ import type { ParquetResult } from './errors.ts';
 import { kernelModule } from './kernel.ts';
 import type { PitJob, PitResult, ToWorker } from './worker.ts';
 
-type Result = ParquetResult<DecodedColumn[]>;
+type Result<T = DecodedColumn[]> = ParquetResult<T>;
 
 interface Slot {
   worker: Worker;
@@ -71,6 +71,11 @@ export class DecodePool {
    */
   runPit(index: number, job: PitJob): Promise<PitResult> {
     return this.#request(this.#slots[index % this.#slots.length], (id) => ({ type: 'pit', id, job }));
+  }
+
+  /** Each worker's kernel memory in bytes (diagnostics, and the test that big joins give it back). */
+  kernelMemory(): Promise<number[]> {
+    return Promise.all(this.#slots.map((s) => this.#request<Result<number>>(s, (id) => ({ type: 'memory', id })).then((r) => (r.ok ? r.value : -1))));
   }
 
   #leastBusy(): Slot {

@@ -119,8 +119,13 @@ const cache = new WeakMap<WebAssembly.Module, Promise<KernelInstance>>();
 export function loadKernel(mod: WebAssembly.Module): Promise<KernelInstance> {
   let p = cache.get(mod);
   if (!p) {
-    p = WebAssembly.instantiate(mod, {}).then((inst) => new KernelInstance(inst.exports as unknown as KernelExports));
+    p = instantiateKernel(mod);
     cache.set(mod, p);
   }
   return p;
+}
+
+/** A new instance with its own (fresh) memory, not the cached one loadKernel shares. */
+export function instantiateKernel(mod: WebAssembly.Module): Promise<KernelInstance> {
+  return WebAssembly.instantiate(mod, {}).then((inst) => new KernelInstance(inst.exports as unknown as KernelExports));
 }

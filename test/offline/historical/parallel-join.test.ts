@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../../../src/core/errors.ts';
 import { NULL_TS, pitJoin, type EntityRows, type FeatureRows } from '../../../src/kernel/pit-join.ts';
 import { parallelPitJoin } from '../../../offline/historical/parallel-join.ts';
-import { nodeKernel } from '../../../offline/parquet/kernel.ts';
+import { kernelModule, nodeKernel } from '../../../offline/parquet/kernel.ts';
+import { decodePool } from '../../../offline/parquet/worker-pool.ts';
+import { instantiateKernel } from '../../../src/kernel/instance.ts';
 import { closeParquetWorkers } from '../../../offline/parquet/index.ts';
 import { rng } from '../../support/rng.ts';
 
@@ -60,6 +62,38 @@ describe('parallelPitJoin', () => {
     }
     expect(matched).toBeGreaterThan(1000); // the cases are not all misses
   }, 120_000);
+
+  it('gives a join\'s kernel memory back: a thread whose kernel grew past the bound continues on a fresh one', async () => {
+    const fresh = (await instantiateKernel(kernelModule())).memoryBytes;
+    const n = 200_000;
+    const entities: EntityRows = { keys: new BigUint64Array(n), ts: new BigInt64Array(n) };
+    for (let i = 0; i < n; i++) [entities.keys[i], entities.ts[i]] = [BigInt(i % 5000), BigInt(i)];
+    const features = sharedFeatures(400_000, (j) => [BigInt(j % 5000), BigInt(j), NULL_TS]);
+    const expected = unwrap(pitJoin(await nodeKernel(), entities, features, { ttl: 0n }));
+    const pool = decodePool(2);
+    const join = async (releaseKernelAboveBytes: number) => {
+      const got = unwrap((await parallelPitJoin(entities, features, { ttl: 0n }, { minEntityRows: 0, threads: 2, releaseKernelAboveBytes }))!);
+      expect(got.every((v, i) => v === expected[i])).toBe(true);
+      return pool.kernelMemory();
+    };
+    /** The two join threads' kernel memory once it stops changing or is fresh (the release waits for the thread to idle). */
+    const settled = async () => {
+      for (let i = 0; i < 100; i++) {
+        const m = (await pool.kernelMemory()).slice(0, 2);
+        if (m.every((x) => x === fresh)) return m;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return (await pool.kernelMemory()).slice(0, 2);
+    };
+    const kept = await join(Number.POSITIVE_INFINITY);
+    expect(Math.max(...kept)).toBeGreaterThan(fresh);
+    // right after the join the grown kernel is still there, for a retrieval's next view
+    expect(Math.min(...(await join(0)).slice(0, 2))).toBeGreaterThan(fresh);
+    expect(await settled()).toEqual([fresh, fresh]);
+    // and the fresh kernels still join
+    await join(0);
+    expect(await settled()).toEqual([fresh, fresh]);
+  }, 60_000);
 
   it('declines small joins, one thread, and source columns not in shared memory', async () => {
     const features = sharedFeatures(4, (j) => [BigInt(j), 0n, NULL_TS]);
