@@ -8,6 +8,7 @@ import { KvOnlineStore } from '../stores/kv/kv-online-store.ts';
 import { CachedRegistry } from '../stores/registry/cached-registry.ts';
 import { D1RegistryStore } from '../stores/registry/d1-registry-store.ts';
 import { KvRegistryStore } from '../stores/registry/kv-registry-store.ts';
+import { d1Session } from './d1-session.ts';
 
 export interface LocalClientOptions {
   readonly project: string;
@@ -29,7 +30,7 @@ export interface LocalClientOptions {
  *   const r = await features.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1001] } });
  */
 export function larderClient(options: LocalClientOptions): FeatureClient {
-  const online = 'kv' in options.online ? new KvOnlineStore(options.online.kv) : new D1OnlineStore(options.online.d1);
+  const online = 'kv' in options.online ? new KvOnlineStore(options.online.kv) : new D1OnlineStore(d1Session(options.online.d1));
   const store = 'd1' in options.registry ? new D1RegistryStore(options.registry.d1) : new KvRegistryStore(options.registry.kv);
   const registry = new CachedRegistry(store, options.project, { ttlMs: (options.registryCacheSeconds ?? 10) * 1000 });
   return inProcessClient({

@@ -12,6 +12,7 @@ import { D1MetadataStore } from '../stores/metadata/d1-metadata-store.ts';
 import { KvMetadataStore } from '../stores/metadata/kv-metadata-store.ts';
 import { R2OfflineWriter } from '../stores/offline/r2-offline-writer.ts';
 import { createApp, type AppDeps } from './app.ts';
+import { d1Session } from './d1-session.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { consumePushBatch, queueContext } from './queue.ts';
 import type { Limits } from './limits.ts';
@@ -59,7 +60,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
     const project = env.LARDER_PROJECT ?? 'default';
     const registryStore = env.LARDER_REGISTRY_STORE === 'kv' ? new KvRegistryStore(env.ONLINE_KV) : new D1RegistryStore(env.DB);
     const registry = new CachedRegistry(registryStore, project, { ttlMs: Number(env.LARDER_REGISTRY_CACHE_SECONDS ?? 10) * 1000 });
-    const online = env.LARDER_ONLINE_STORE === 'd1' ? new D1OnlineStore(env.DB) : new KvOnlineStore(env.ONLINE_KV);
+    const online = env.LARDER_ONLINE_STORE === 'd1' ? new D1OnlineStore(d1Session(env.DB)) : new KvOnlineStore(env.ONLINE_KV);
     // Metadata (statistics, watermarks, API keys) lives beside the registry.
     const metadata = env.LARDER_REGISTRY_STORE === 'kv' ? new KvMetadataStore(env.ONLINE_KV) : new D1MetadataStore(env.DB);
     const offline = env.OFFLINE ? new R2OfflineWriter(env.OFFLINE) : undefined;
