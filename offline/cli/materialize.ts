@@ -11,6 +11,7 @@ import { nodeKernel } from '../parquet/kernel.ts';
 import { loadConfig } from '../repo/load-config.ts';
 import { openRepoStores } from '../stores/open-online-store.ts';
 import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, printIssues, resolveRepo, UsageError } from './cli-io.ts';
+import { syncPushedFromR2 } from '../ingest/local-r2.ts';
 
 export const MATERIALIZE_HELP = `larder materialize START END [--views a,b] [--remote URL [--token T]] [--repo DIR]
   Load the latest row per entity key with START <= event time <= END (ISO 8601, naive = UTC,
@@ -119,6 +120,8 @@ async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, v
     return EXIT_USER;
   }
   const { config } = loaded;
+  const pulled = await syncPushedFromR2(dir, config);
+  if (!pulled.ok) return printError(io, pulled.error);
   // With --remote only the registry is opened locally (the Worker writes its own store).
   const stores = await openRepoStores(dir, config, { online: remote === null });
   if (!stores.ok) return printError(io, stores.error);

@@ -13,6 +13,7 @@ import { viewStatistics } from '../stats/view-statistics.ts';
 import { type CliIo, EXIT_OK, parseCommandArgs, printError, UsageError } from './cli-io.ts';
 import { withRepoStores } from './repo-context.ts';
 import { parseTimeArg } from './materialize.ts';
+import { syncPushedFromR2 } from '../ingest/local-r2.ts';
 
 export const STATS_HELP = `larder stats VIEW [--start T] [--end T] [--format json|tfdv] [--out FILE] [--repo DIR]
 larder stats --file FILE [--format json|tfdv] [--out FILE]
@@ -117,6 +118,8 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
         const reg = await stores.registry.read(config.project);
         if (!reg.ok) return printError(io, reg.error);
         if (reg.value === null) return printError(io, { code: 'not_found', message: `nothing applied yet for ${config.project} (${stores.registryWhere}): run larder apply` });
+        const pulled = await syncPushedFromR2(dir, config);
+        if (!pulled.ok) return printError(io, pulled.error);
         const r = await viewStatistics(k, dir, indexRegistry(reg.value), name, { start, end, onBatch });
         if (!r.ok) return printError(io, r.error);
         record = r.value.record;

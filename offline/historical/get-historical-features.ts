@@ -32,6 +32,7 @@ import { trainingSetError, validateTable } from '../validate/validate-table.ts';
 import { featureVector } from './arrow-output.ts';
 import { spillable, spillViewFeatures, type Spill } from './spill-gather.ts';
 import { entityKeyColumn, entityTimestamps, loadEntities, timestampColumnName, type EntityInput, type EntityTable } from './entity-table.ts';
+import { syncPushedFromR2 } from '../ingest/local-r2.ts';
 
 /**
  * Feature rows the kernel clusters per round (32 bytes each: 8 MiB of scratch
@@ -91,6 +92,8 @@ async function registryOf(req: HistoricalRequest): Promise<Result<{ registry: Re
     const first = loaded.issues.find((i) => i.severity === 'error') ?? loaded.issues[0];
     return err('invalid_request', `cannot load the feature repo ${dir}: ${first?.message ?? 'invalid definitions'}`, { issues: loaded.issues });
   }
+  const pulled = await syncPushedFromR2(dir, loaded.config);
+  if (!pulled.ok) return pulled;
   const now = new Date().toISOString();
   const { next } = nextRegistry(null, loaded.config.project, loaded.build.objects, now);
   if (next === null) return err('invalid_request', `the feature repo ${dir} defines nothing`);

@@ -3,9 +3,11 @@
 // .wrangler/state through wrangler's platform proxy, and pull the pushed
 // objects into the repo folder under the same keys, where historical
 // retrieval and materialization read them.
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { err, ok, type Result } from '../../src/core/errors.ts';
+import type { ProjectConfig } from '../../src/core/schema/project-config.ts';
 import type { OfflineWriter } from '../../src/stores/offline/offline-writer.ts';
 import { PUSHED_DIR } from '../../src/stores/offline/pushed-location.ts';
 import type { R2Like } from '../../src/stores/offline/r2-like.ts';
@@ -76,4 +78,24 @@ export async function pullPushedObjects(from: OfflineWriter, repoDir: string, pr
     copied++;
   }
   return ok({ copied, unchanged });
+}
+
+/**
+ * With larder.yaml's `offline_store: {type: r2}`, rows pushed offline live in the local R2 state
+ * of `larder dev`, while historical retrieval, materialization and statistics read the repo
+ * folder: copy new pushed objects down before they read. Nothing to do (and no proxy started)
+ * for a file offline store or before any local R2 state exists.
+ */
+export async function syncPushedFromR2(repoDir: string, config: ProjectConfig, options: Pick<LocalR2Options, 'persistPath'> = {}): Promise<Result<{ copied: number; unchanged: number } | null>> {
+  const c = config.offlineStore;
+  if (c.type !== 'r2') return ok(null);
+  const persistPath = options.persistPath ?? localWorkerPaths(repoDir).persistPath;
+  if (!existsSync(join(persistPath, 'r2'))) return ok(null);
+  const r2 = await openLocalR2(repoDir, { bucketName: c.bucketName, persistPath });
+  if (!r2.ok) return r2;
+  try {
+    return await pullPushedObjects(r2.value.writer, repoDir);
+  } finally {
+    await r2.value.close();
+  }
 }

@@ -162,5 +162,20 @@ describe('pushed rows in (local) R2', () => {
     } finally {
       await r2.value.close();
     }
+    // Historical retrieval pulls the pushed file from the local R2 state by itself (no pullPushedObjects call).
+    const r = await getHistoricalFeatures({ repo: dir, entities: [{ driver_id: 1001, event_timestamp: new Date(PUSH_MS) }], features: ['driver_hourly_stats:avg_daily_trips'] });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.getChild('avg_daily_trips')!.get(0)).toBe(5n);
+    expect(await readdir(join(dir, 'data/_pushed/driver_stats'), { recursive: true })).toContainEqual(expect.stringMatching(/\.parquet$/));
+  });
+
+  it('offline_store {type: r2} without any local R2 state: nothing is pulled and nothing is started', async () => {
+    const { syncPushedFromR2 } = await import('../../../offline/ingest/local-r2.ts');
+    const dir = await makeRepo({ ...driverStatsTsRepo('ingest_r2_none'), 'larder.yaml': 'project: ingest_r2_none\noffline_store: { type: r2 }\n' });
+    const { loadConfig } = await import('../../../offline/repo/load-config.ts');
+    const loaded = await loadConfig(dir);
+    if ('issues' in loaded) throw new Error('config');
+    expect(await syncPushedFromR2(dir, loaded.config)).toEqual({ ok: true, value: null });
+    expect((await run(dir, 'apply')).code).toBe(0);
   });
 });
