@@ -12,6 +12,7 @@ import { loadConfig } from '../repo/load-config.ts';
 import { openRepoStores } from '../stores/open-online-store.ts';
 import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, printIssues, resolveRepo, UsageError } from './cli-io.ts';
 import { syncPushedFromR2 } from '../ingest/local-r2.ts';
+import { remoteOption } from './remote-target.ts';
 
 export const MATERIALIZE_HELP = `larder materialize START END [--views a,b] [--remote URL [--token T]] [--repo DIR]
   Load the latest row per entity key with START <= event time <= END (ISO 8601, naive = UTC,
@@ -93,23 +94,6 @@ function progressBar(): { update(p: ViewProgress): void; clear(): void } {
       shown = false;
     },
   };
-}
-
-/** `--remote URL [--token T]`: the target, checked; null without --remote. */
-function remoteOption(values: { remote?: string; token?: string }): RemoteTarget | null {
-  if (values.remote === undefined) {
-    if (values.token !== undefined) throw new UsageError('--token goes with --remote URL');
-    return null;
-  }
-  let url: URL;
-  try {
-    url = new URL(values.remote);
-  } catch {
-    throw new UsageError(`--remote ${JSON.stringify(values.remote)} is not a URL (e.g. https://features.example.workers.dev)`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--remote takes an http(s) URL, not ${url.protocol}`);
-  const token = values.token ?? process.env.LARDER_TOKEN;
-  return { url: url.toString().replace(/\/+$/, ''), ...(token ? { token } : {}) };
 }
 
 async function run(io: CliIo, repo: string | undefined, mode: MaterializeMode, views: string[] | undefined, remote: RemoteTarget | null): Promise<number> {

@@ -64,8 +64,9 @@ export async function startServer(options: ServeOptions): Promise<Result<Running
       if (r.ok && r.value !== null) await transforms.load(r.value);
       return r;
     },
+    invalidate: () => cached.invalidate(),
   };
-  const app = createApp({ project: config.project, kernel: nodeKernel, registry, online, metadata, transforms: transforms.map, limits: options.limits, auth: config.auth, offline: offlineStore.value.writer });
+  const app = createApp({ project: config.project, kernel: nodeKernel, registry, registryStore, online, metadata, transforms: transforms.map, limits: options.limits, auth: config.auth, offline: offlineStore.value.writer });
 
   const host = options.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;

@@ -12,6 +12,7 @@ export type FsErrorCode =
   | 'unsupported_version'
   | 'not_found'
   | 'conflict'
+  | 'invalid_definitions'
   | 'store_unavailable'
   | 'invalid_feature_reference'
   | 'unknown_feature_view'

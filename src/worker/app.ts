@@ -12,7 +12,10 @@ import { getOnlineFeatures } from '../serving/online-features.ts';
 import { writeViewFrame } from '../serving/write-rows.ts';
 import { errorResponse } from './error-handler.ts';
 import { authGuard, type AuthSetting } from './auth/auth-guard.ts';
-import { guardMetadata, guardOnlineStore, guardRegistry } from './store-guard.ts';
+import { guardMetadata, guardOnlineStore, guardRegistry, guardRegistryStore } from './store-guard.ts';
+import { checkReferences } from '../core/registry/check-references.ts';
+import { applyRegistry } from '../stores/registry/apply-registry.ts';
+import type { RegistryStore } from '../stores/registry/registry-store.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { feastResponseJson } from '../serving/feast-response.ts';
 import { pushFrame } from '../serving/push-rows.ts';
@@ -27,7 +30,9 @@ import { wireSchemas } from './wire-schemas.ts';
 export interface AppDeps {
   readonly project: string;
   readonly kernel: () => Promise<KernelInstance>;
-  readonly registry: { get(): Promise<Result<RegistryIndex | null>> };
+  readonly registry: { get(): Promise<Result<RegistryIndex | null>>; invalidate?(): void };
+  /** Where `POST /apply` writes definitions (the store `registry` reads); absent: apply is 501 `unsupported`. */
+  readonly registryStore?: RegistryStore;
   readonly online: OnlineStore;
   /** Statistics, watermarks and API keys (src/stores/metadata); absent: none are served. */
   readonly metadata?: MetadataStore;
@@ -108,6 +113,7 @@ export function createApp(given: AppDeps) {
   app.use('/get-online-features', limitBody, jsonBody);
   app.use('/push', limitBody, arrowPush({ context: () => context(), offline: deps.offline, limits, fail }), jsonBody);
   app.use('/write-to-online-store', limitBody, jsonBody);
+  app.use('/apply', limitBody, jsonBody);
 
   const online = guardOnlineStore(deps.online);
   const registry = deps.registry;
@@ -206,6 +212,33 @@ export function createApp(given: AppDeps) {
       const r = await pushFrame(ctx.value, body.push_source_name, body.df, { to: body.to, offline: deps.offline });
       if (!r.ok) return fail(c, r.error) as never;
       return c.json(pushResponse(r.value), 200);
+    },
+  );
+
+  const registryStore = given.registryStore && guardRegistryStore(given.registryStore);
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/apply',
+      summary: "Apply definitions to this server's registry, as larder apply does locally (role admin)",
+      description:
+        'The registry objects `larder apply --remote URL` sends. Total (objects not sent are removed), idempotent (no change, no write), refused with 409 conflict when the registry moved past expect_version; references are checked (422 invalid_definitions).',
+      request: { body: { content: { 'application/json': { schema: S.ApplyRequest } }, required: true } },
+      responses: { 200: { description: 'Applied (or nothing to change)', content: { 'application/json': { schema: S.ApplyResponse } } }, ...errors, 409: { description: 'The registry moved past expect_version', content: { 'application/json': { schema: S.ErrorResponse } } } },
+    }),
+    async (c) => {
+      if (!registryStore) return fail(c, { code: 'unsupported', message: 'this server has no writable registry store' }) as never;
+      const body = c.req.valid('json');
+      const issues = checkReferences(body.objects);
+      if (issues.length > 0) return fail(c, { code: 'invalid_definitions', message: issues[0].message, details: { issues } }) as never;
+      const r = await applyRegistry(registryStore, deps.project, body.objects, {
+        now: new Date(Math.floor(now() / 1000)).toISOString(),
+        ...(body.expect_version !== undefined && { expectedVersion: body.expect_version }),
+      });
+      if (!r.ok) return fail(c, r.error) as never;
+      // This isolate serves the new definitions at once; others within their registry cache time.
+      given.registry.invalidate?.();
+      return c.json({ project: deps.project, version: r.value.plan.nextVersion, written: r.value.written, plan: { ...r.value.plan, changes: [...r.value.plan.changes] as never[] } }, 200);
     },
   );
 

@@ -16,6 +16,7 @@ const STATUS: Record<FsErrorCode, ContentfulStatusCode> = {
   unknown_feature: 404,
   unknown_feature_service: 404,
   conflict: 409,
+  invalid_definitions: 422,
   payload_too_large: 413,
   limit_exceeded: 413,
   invalid_rows: 422,

@@ -64,7 +64,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
     // Metadata (statistics, watermarks, API keys) lives beside the registry.
     const metadata = env.LARDER_REGISTRY_STORE === 'kv' ? new KvMetadataStore(env.ONLINE_KV) : new D1MetadataStore(env.DB);
     const offline = env.OFFLINE ? new R2OfflineWriter(env.OFFLINE) : undefined;
-    const deps: AppDeps = { project, kernel: () => loadKernel(kernelModule), registry, online, metadata, transforms, offline, limits: options.limits, auth: authFromEnv(env.LARDER_AUTH) };
+    const deps: AppDeps = { project, kernel: () => loadKernel(kernelModule), registry, registryStore, online, metadata, transforms, offline, limits: options.limits, auth: authFromEnv(env.LARDER_AUTH) };
     const app = createApp(deps);
     cached = { env, app, deps };
     return app;

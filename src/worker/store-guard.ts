@@ -1,6 +1,7 @@
 import { err, type Result } from '../core/errors.ts';
 import type { OnlineStore, TableRead, TableWrite } from '../core/online-store.ts';
 import type { MetadataStore } from '../stores/metadata/metadata-store.ts';
+import type { RegistryStore } from '../stores/registry/registry-store.ts';
 
 /**
  * A store that throws (a binding gone away, a driver bug, a value it cannot
@@ -21,6 +22,14 @@ export function guardOnlineStore(store: OnlineStore): OnlineStore {
 /** The registry read the app does per request, with throws turned into `store_unavailable`. */
 export function guardRegistry<T>(registry: { get(): Promise<Result<T>> }): { get(): Promise<Result<T>> } {
   return { get: () => guarded('registry read', () => registry.get(), 'registry store') };
+}
+
+/** The registry store `POST /apply` reads and writes. */
+export function guardRegistryStore(store: RegistryStore): RegistryStore {
+  return {
+    read: (project) => guarded('read', () => store.read(project), 'registry store'),
+    write: (doc, expectedVersion) => guarded('write', () => store.write(doc, expectedVersion), 'registry store'),
+  };
 }
 
 /** Statistics, watermarks and API keys: a throwing metadata store is `store_unavailable` too. */

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { RegistryDocument } from '../core/schema/registry-document.ts';
 import type { Limits } from './limits.ts';
 
 /**
@@ -116,7 +117,24 @@ export function wireSchemas(limits: Limits) {
     .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
     .openapi('ErrorResponse');
 
-  return { GetOnlineFeaturesRequest, GetOnlineFeaturesResponse, PushRequest, WriteToOnlineStoreRequest, WriteResponse, PushResponse, ErrorResponse };
+  // The registry objects `larder apply --remote` sends: the core's own schemas (built and checked
+  // by the CLI's buildRegistry; the Worker checks shape and references again).
+  const ApplyRequest = z
+    .strictObject({
+      objects: RegistryDocument.pick({ entities: true, sources: true, featureViews: true, onDemandFeatureViews: true, featureServices: true }),
+      expect_version: z.number().int().min(0).optional().openapi({ description: 'refuse (409 conflict) unless the registry is still at this version' }),
+    })
+    .openapi('ApplyRequest');
+  const ApplyResponse = z
+    .object({
+      project: z.string(),
+      version: z.number().openapi({ description: 'the registry version now stored' }),
+      written: z.boolean().openapi({ description: 'false when nothing differed (nothing written)' }),
+      plan: z.object({ project: z.string(), baseVersion: z.number(), nextVersion: z.number(), changes: z.array(z.unknown()) }),
+    })
+    .openapi('ApplyResponse');
+
+  return { GetOnlineFeaturesRequest, GetOnlineFeaturesResponse, PushRequest, WriteToOnlineStoreRequest, WriteResponse, PushResponse, ErrorResponse, ApplyRequest, ApplyResponse };
 }
 
 export type WireSchemas = ReturnType<typeof wireSchemas>;

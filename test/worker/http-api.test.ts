@@ -122,7 +122,7 @@ describe('discovery and OpenAPI', () => {
   it('serves an OpenAPI document generated from the request schemas', async () => {
     const doc = (await (await call('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.0.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/get-online-features', '/push', '/write-to-online-store']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/apply', '/get-online-features', '/push', '/write-to-online-store']);
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['GetOnlineFeaturesRequest', 'GetOnlineFeaturesResponse', 'ErrorResponse']));
   });
 });

@@ -36,7 +36,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { name: 'registry object', method: 'GET', path: '/registry/feature-views/driver_profile', okStatus: 200 },
   { name: 'openapi', method: 'GET', path: '/openapi.json', okStatus: 200 },
   { name: 'unknown route (admin only: 404)', method: 'GET', path: '/keys', okStatus: 404 },
-  { name: 'unknown POST (admin only: 404)', method: 'POST', path: '/apply', body: {}, okStatus: 404 },
+  { name: 'apply (admin only; an empty body: 400)', method: 'POST', path: '/apply', body: {}, okStatus: 400 },
+  { name: 'unknown POST (admin only: 404)', method: 'POST', path: '/keys', body: {}, okStatus: 404 },
 ];
 
 /** The role sets credentials are made with. */
@@ -62,6 +63,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'registry object': ['read_online', 'materialize', 'admin'],
   openapi: ['read_online', 'write_online', 'write_offline', 'materialize', 'admin', 'write_online+write_offline'],
   'unknown route (admin only: 404)': ['admin'],
+  'apply (admin only; an empty body: 400)': ['admin'],
   'unknown POST (admin only: 404)': ['admin'],
 };
 
