@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { constants, Script } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,8 +40,24 @@ const nodeImport: (url: string) => Promise<Record<string, unknown>> = process.en
     ) => Promise<Record<string, unknown>>)
   : (url) => import(url);
 
-/** Import a module of the repo by absolute path. */
-export function importRepoModule(absPath: string): Promise<Record<string, unknown>> {
+/** A short hash of a file's bytes, or null when it cannot be read. */
+export function moduleVersion(absPath: string): string | null {
+  try {
+    return createHash('sha256').update(readFileSync(absPath)).digest('hex').slice(0, 16);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Import a module of the repo by absolute path. With `asFileReadsNow`, the URL carries a hash of
+ * the file's bytes, so a long-running process (`larder serve`, a script calling the SDK) imports
+ * an edited transformations file again instead of reusing the first version it saw (modules it
+ * imports in turn are Node's usual, cached ones). Definition modules are imported plainly: the
+ * loader matches transformation functions by identity with the modules they import.
+ */
+export function importRepoModule(absPath: string, options: { asFileReadsNow?: boolean } = {}): Promise<Record<string, unknown>> {
   hookLarderSpecifier();
-  return nodeImport(pathToFileURL(absPath).href);
+  const version = options.asFileReadsNow ? moduleVersion(absPath) : null;
+  return nodeImport(`${pathToFileURL(absPath).href}${version === null ? '' : `?v=${version}`}`);
 }
