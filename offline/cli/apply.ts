@@ -1,8 +1,7 @@
-import type { FsError } from '../../src/core/errors.ts';
-import type { RegistryPlan } from '../../src/core/registry/plan.ts';
 import type { RegistryObjects } from '../../src/core/schema/registry-document.ts';
 import { applyRegistry } from '../../src/stores/registry/apply-registry.ts';
 import type { RemoteTarget } from '../materialize/remote-sink.ts';
+import { postApply } from './remote-apply.ts';
 import { remoteOption } from './remote-target.ts';
 import { loadRepo } from '../repo/load-repo.ts';
 import { type CliIo, EXIT_OK, EXIT_USER, parseCommandArgs, printError, printIssues, resolveRepo, UsageError } from './cli-io.ts';
@@ -53,23 +52,13 @@ export async function apply(args: readonly string[], io: CliIo): Promise<number>
 
 /** `apply --remote`: the same objects, applied by the server's POST /apply. */
 async function applyRemote(io: CliIo, remote: RemoteTarget, objects: RegistryObjects, expectedVersion: number | undefined): Promise<number> {
-  let res: Response;
-  try {
-    res = await fetch(`${remote.url}/apply`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(remote.token && { authorization: `Bearer ${remote.token}` }) },
-      body: JSON.stringify({ objects, ...(expectedVersion !== undefined && { expect_version: expectedVersion }) }),
-    });
-  } catch (e) {
-    return printError(io, { code: 'store_unavailable', message: `cannot reach ${remote.url}: ${(e as Error).message}` });
-  }
-  const body = (await res.json().catch(() => null)) as { error?: FsError; version?: number; written?: boolean; plan?: RegistryPlan } | null;
-  if (!res.ok || body?.plan === undefined) return printError(io, body?.error ?? { code: 'store_unavailable', message: `${remote.url}/apply answered HTTP ${res.status}` });
-  if (!body.written) {
-    io.out(formatPlan(body.plan)[0] as string);
+  const r = await postApply(remote, objects, { ...(expectedVersion !== undefined && { expectedVersion }) });
+  if (!r.ok) return printError(io, r.error);
+  if (!r.value.written) {
+    io.out(formatPlan(r.value.plan)[0] as string);
     return EXIT_OK;
   }
-  for (const line of formatPlan(body.plan)) io.out(line);
-  io.out(`Applied: the registry of ${body.plan.project} is at version ${body.version} (remote ${remote.url}).`);
+  for (const line of formatPlan(r.value.plan)) io.out(line);
+  io.out(`Applied: the registry of ${r.value.plan.project} is at version ${r.value.version} (remote ${remote.url}).`);
   return EXIT_OK;
 }

@@ -14,6 +14,7 @@ import { errorResponse } from './error-handler.ts';
 import { authGuard, type AuthSetting } from './auth/auth-guard.ts';
 import { guardMetadata, guardOnlineStore, guardRegistry, guardRegistryStore } from './store-guard.ts';
 import { checkReferences } from '../core/registry/check-references.ts';
+import { planRegistry } from '../core/registry/plan.ts';
 import { applyRegistry } from '../stores/registry/apply-registry.ts';
 import type { RegistryStore } from '../stores/registry/registry-store.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
@@ -231,6 +232,12 @@ export function createApp(given: AppDeps) {
       const body = c.req.valid('json');
       const issues = checkReferences(body.objects);
       if (issues.length > 0) return fail(c, { code: 'invalid_definitions', message: issues[0].message, details: { issues } }) as never;
+      if (body.dry_run) {
+        const current = await registryStore.read(deps.project);
+        if (!current.ok) return fail(c, current.error) as never;
+        const plan = planRegistry(current.value, deps.project, body.objects);
+        return c.json({ project: deps.project, version: plan.baseVersion, written: false, plan: { ...plan, changes: [...plan.changes] as never[] } }, 200);
+      }
       const r = await applyRegistry(registryStore, deps.project, body.objects, {
         now: new Date(Math.floor(now() / 1000)).toISOString(),
         ...(body.expect_version !== undefined && { expectedVersion: body.expect_version }),

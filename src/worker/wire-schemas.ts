@@ -123,6 +123,7 @@ export function wireSchemas(limits: Limits) {
     .strictObject({
       objects: RegistryDocument.pick({ entities: true, sources: true, featureViews: true, onDemandFeatureViews: true, featureServices: true }),
       expect_version: z.number().int().min(0).optional().openapi({ description: 'refuse (409 conflict) unless the registry is still at this version' }),
+      dry_run: z.boolean().optional().openapi({ description: 'answer the plan without writing (larder plan --remote)' }),
     })
     .openapi('ApplyRequest');
   const ApplyResponse = z

@@ -18,6 +18,8 @@ const objects: RegistryObjects = {
   featureServices: fixtureDoc.featureServices,
 };
 
+const OBJECT_COUNT = Object.values(objects).reduce((n, list) => n + list.length, 0);
+
 function appFor(project: string, withStore = true) {
   const store = new D1RegistryStore(e.DB);
   // A long cache: the test sees the new registry only if the apply invalidates it.
@@ -72,6 +74,17 @@ describe('POST /apply', () => {
     expect(stored.ok && stored.value?.version).toBe(1);
     const none = await apply(appFor('apply_c', false), { objects });
     expect(none.status).toBe(501);
+  });
+
+  it('dry_run answers the plan and writes nothing', async () => {
+    const app = appFor('apply_e');
+    const dry = (await (await apply(app, { objects, dry_run: true })).json()) as Answer;
+    expect(dry).toMatchObject({ version: 0, written: false, plan: { baseVersion: 0, nextVersion: 1 } });
+    expect(dry.plan.changes.length).toBe(OBJECT_COUNT);
+    expect((await new D1RegistryStore(e.DB).read('apply_e')).ok && (await new D1RegistryStore(e.DB).read('apply_e'))).toEqual({ ok: true, value: null });
+    expect((await apply(app, { objects })).status).toBe(200);
+    const none = (await (await apply(app, { objects, dry_run: true })).json()) as Answer;
+    expect(none).toMatchObject({ version: 1, written: false, plan: { baseVersion: 1, nextVersion: 1, changes: [] } });
   });
 
   it('is in the OpenAPI document', async () => {

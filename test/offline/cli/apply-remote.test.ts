@@ -36,6 +36,11 @@ const summary = async () => {
 describe('larder apply --remote', () => {
   it('applies the repo to the server, which serves it at once; again, nothing changes', async () => {
     expect((await summary()).status).toBe(404);
+    const planned = await run(client, 'plan', '--remote', server.url, '--token', admin);
+    expect(planned.code).toBe(0);
+    expect(planned.out).toMatch(/^Plan for remote_apply: registry version 0 -> 1/);
+    expect(planned.out).toMatch(/\+ feature_view driver_hourly_stats/);
+    expect((await summary()).status).toBe(404); // plan wrote nothing
     const r = await run(client, 'apply', '--remote', server.url, '--token', admin);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
