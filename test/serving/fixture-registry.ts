@@ -2,7 +2,7 @@
 // source, an on-demand view with request data, services with projections,
 // aliases, a join-key map, and a precomputed service.
 import { indexRegistry, type RegistryIndex } from '../../src/core/registry/registry-index.ts';
-import { RegistryDocument } from '../../src/core/schema/registry-document.ts';
+import { OBJECT_LISTS, RegistryDocument, type RegistryObjects } from '../../src/core/schema/registry-document.ts';
 
 const at = '2025-01-01T00:00:00.000Z';
 const meta = { description: '', tags: {}, owner: '', createdAt: at, updatedAt: at };
@@ -77,3 +77,6 @@ export const fixtureTransforms = new Map([
     conv_rate_plus_val: row.conv_rate === null ? null : (row.conv_rate as number) + Number(row.val_to_add),
   })],
 ]);
+
+/** The fixture's object lists, as `larder apply --remote` sends them (POST /apply). */
+export const fixtureObjects: RegistryObjects = Object.fromEntries(OBJECT_LISTS.map((l) => [l, fixtureDoc[l]])) as unknown as RegistryObjects;

@@ -1,22 +1,14 @@
 // POST /apply inside workerd over a real D1 registry store: what `larder apply --remote` calls.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { RegistryObjects } from '../../src/core/schema/registry-document.ts';
 import { CachedRegistry } from '../../src/stores/registry/cached-registry.ts';
 import { D1RegistryStore } from '../../src/stores/registry/d1-registry-store.ts';
 import { KvOnlineStore } from '../../src/stores/kv/kv-online-store.ts';
 import { createApp, type Env } from '../../src/worker/index.ts';
-import { fixtureDoc } from '../serving/fixture-registry.ts';
+import { fixtureObjects as objects } from '../serving/fixture-registry.ts';
 import { testKernel } from '../support/kernel.ts';
 
 const e = env as unknown as Env;
-const objects: RegistryObjects = {
-  entities: fixtureDoc.entities,
-  sources: fixtureDoc.sources,
-  featureViews: fixtureDoc.featureViews,
-  onDemandFeatureViews: fixtureDoc.onDemandFeatureViews,
-  featureServices: fixtureDoc.featureServices,
-};
 
 const OBJECT_COUNT = Object.values(objects).reduce((n, list) => n + list.length, 0);
 

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkReferences } from '../../../src/core/registry/check-references.ts';
 import type { RegistryObjects } from '../../../src/core/schema/registry-document.ts';
-import { fixtureDoc } from '../../serving/fixture-registry.ts';
+import { fixtureObjects as objects } from '../../serving/fixture-registry.ts';
 
-const objects: RegistryObjects = {
-  entities: fixtureDoc.entities,
-  sources: fixtureDoc.sources,
-  featureViews: fixtureDoc.featureViews,
-  onDemandFeatureViews: fixtureDoc.onDemandFeatureViews,
-  featureServices: fixtureDoc.featureServices,
-};
 const messages = (o: RegistryObjects) => checkReferences(o).map((i) => `${i.code} ${i.kind} ${i.object}: ${i.message}`);
 
 describe('checkReferences', () => {

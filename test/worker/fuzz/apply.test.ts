@@ -11,14 +11,14 @@ import { CachedRegistry } from '../../../src/stores/registry/cached-registry.ts'
 import { D1RegistryStore } from '../../../src/stores/registry/d1-registry-store.ts';
 import { KvOnlineStore } from '../../../src/stores/kv/kv-online-store.ts';
 import { createApp, type Env } from '../../../src/worker/index.ts';
-import { fixtureDoc } from '../../serving/fixture-registry.ts';
+import { fixtureObjects } from '../../serving/fixture-registry.ts';
 import { testKernel } from '../../support/kernel.ts';
 import { brokenJson, jsonText, nastyNumber, nastyString } from './arbitraries.ts';
 
 const e = env as unknown as Env;
 const PROJECT = 'fuzz_apply';
 const RUNS = 10_000;
-const base: RegistryObjects = Object.fromEntries(OBJECT_LISTS.map((l) => [l, fixtureDoc[l]])) as unknown as RegistryObjects;
+const base: RegistryObjects = fixtureObjects;
 const names = [...OBJECT_LISTS.flatMap((l) => base[l].map((o) => o.name)), 'driver_id', 'nope'];
 
 const value = fc.oneof(nastyString, nastyNumber, fc.constantFrom(...names), fc.constant(null), fc.boolean(), fc.array(fc.constantFrom(...names), { maxLength: 3 }), fc.constant({}));
