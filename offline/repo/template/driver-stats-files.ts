@@ -129,6 +129,11 @@ migrations_dir = "node_modules/larder/src/stores/d1/migrations"
 binding = "OFFLINE"
 bucket_name = "larder-offline"
 
+[vars]
+# The project this Worker serves (larder.yaml \`project\`), and its online store: kv or d1.
+LARDER_PROJECT = "${project}"
+LARDER_ONLINE_STORE = "kv"
+
 # Optional: stream pushes through Cloudflare Queues (messages are Feast push bodies).
 # [[queues.producers]]
 # binding = "PUSH_QUEUE"

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,9 @@ describe('larder init -> apply -> list, from any directory', () => {
     expect(init.err).toBe('');
     expect(init.code).toBe(0);
     expect(init.out).toContain('data/driver_stats.parquet');
+    // `wrangler deploy` of the repo's own config serves this project (the Worker defaults to "default").
+    const toml = await readFile(join(cwd, 'my_repo/wrangler.toml'), 'utf8');
+    expect(toml.slice(toml.indexOf('\n[vars]\n'))).toMatch(/^\n\[vars\]\n(#.*\n)*LARDER_PROJECT = "my_repo"\nLARDER_ONLINE_STORE = "kv"\n/);
 
     const apply = await larder(cwd, 'apply', '--repo', 'my_repo');
     expect(apply.err).toBe('');
