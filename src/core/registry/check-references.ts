@@ -2,7 +2,8 @@ import type { RegistryObjects } from '../schema/registry-document.ts';
 import type { ValidationIssue } from './validation-issue.ts';
 
 /**
- * Names every object refers to must exist, with the features named: what a registry built by
+ * Names are unique in their namespace (entities, sources, views of both kinds, services), and
+ * names every object refers to must exist, with the features named: what a registry built by
  * `buildRegistry` always satisfies, checked again where a registry arrives already built (the
  * Worker's POST /apply), so a hand-made or stale document cannot break serving later.
  */
@@ -13,8 +14,22 @@ export function checkReferences(o: RegistryObjects): ValidationIssue[] {
   const sources = names(o.sources);
   const views = names(o.featureViews);
   const onDemand = names(o.onDemandFeatureViews);
-  const issue = (kind: ValidationIssue['kind'], object: string, message: string) =>
-    issues.push({ code: 'unknown_reference', severity: 'error', file: '', kind, object, message });
+  const issue = (kind: ValidationIssue['kind'], object: string, message: string, code: ValidationIssue['code'] = 'unknown_reference') =>
+    issues.push({ code, severity: 'error', file: '', kind, object, message });
+
+  const namespaces: [string, readonly { name: string }[]][] = [
+    ['entities', o.entities],
+    ['sources', o.sources],
+    ['views', [...o.featureViews, ...o.onDemandFeatureViews]],
+    ['feature services', o.featureServices],
+  ];
+  for (const [label, objects] of namespaces) {
+    const seen = new Set<string>();
+    for (const { name } of objects) {
+      if (seen.has(name)) issue(undefined, name, `${name} is defined twice among the ${label}`, 'duplicate_name');
+      seen.add(name);
+    }
+  }
 
   for (const s of o.sources) if (s.type === 'push' && !sources.has(s.batchSource)) issue('source', s.name, `push source ${s.name} names batch source ${s.batchSource}, which is not defined`);
   for (const v of o.featureViews) {

@@ -10,6 +10,14 @@ describe('checkReferences', () => {
     expect(messages(objects)).toEqual([]);
   });
 
+  it('names duplicates within a namespace (a feature view and an on-demand view share one)', () => {
+    const twice: RegistryObjects = { ...objects, entities: [...objects.entities, objects.entities[0]], onDemandFeatureViews: [...objects.onDemandFeatureViews, { ...objects.onDemandFeatureViews[0], name: objects.featureViews[0].name }] };
+    expect(messages(twice)).toEqual([
+      `duplicate_name undefined ${objects.entities[0].name}: ${objects.entities[0].name} is defined twice among the entities`,
+      `duplicate_name undefined ${objects.featureViews[0].name}: ${objects.featureViews[0].name} is defined twice among the views`,
+    ]);
+  });
+
   it('names every dangling reference: entity, source, batch source, views and features of on-demand views and services', () => {
     const v = objects.featureViews[0];
     const broken: RegistryObjects = {
