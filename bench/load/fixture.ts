@@ -1,7 +1,7 @@
 // The soak's registry: one int64 entity, a push source (batch source a
 // file), and one online view fed by it with a sequence number per write,
 // so a reader can tell which acknowledged write a stored value comes from.
-import { RegistryDocument } from '../../src/core/schema/registry-document.ts';
+import { RegistryObjects } from '../../src/core/schema/registry-document.ts';
 
 const at = '2025-01-01T00:00:00.000Z';
 const meta = { description: '', tags: {}, owner: '', createdAt: at, updatedAt: at };
@@ -9,12 +9,9 @@ const meta = { description: '', tags: {}, owner: '', createdAt: at, updatedAt: a
 export const VIEW = 'soak_stats';
 export const PUSH_SOURCE = 'soak_push';
 
-export function soakDoc(project: string) {
-  return RegistryDocument.parse({
-    formatVersion: 1,
-    project,
-    version: 1,
-    updatedAt: at,
+/** The soak's registry objects, as `POST /apply` takes them. */
+export function soakObjects() {
+  return RegistryObjects.parse({
     entities: [{ name: 'driver', joinKeys: [{ name: 'driver_id', valueType: 'int64' }], ...meta }],
     sources: [
       { type: 'file', name: 'soak_batch', path: 'data/soak.parquet', format: 'parquet', timestampField: 'event_timestamp', createdTimestampColumn: null, fieldMapping: {}, datePartitionColumn: null, ...meta },

@@ -8,7 +8,7 @@
 //   npm run bench:load [-- --seconds 60 --connections 32 --store kv|d1 --read-share 0.5]
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PUSH_SOURCE, VIEW } from './fixture.ts';
+import { PUSH_SOURCE, soakObjects, VIEW } from './fixture.ts';
 import { startWranglerDev } from '../support/wrangler-dev.ts';
 
 const { values: args } = parseArgs({
@@ -35,10 +35,12 @@ if (args.store !== 'kv' && args.store !== 'd1') {
   process.exit(2);
 }
 
-const server = await startWranglerDev(resolve(import.meta.dirname, 'worker.ts'), { LARDER_PROJECT: 'soak', LARDER_ONLINE_STORE: args.store, LARDER_REGISTRY_STORE: 'd1' });
+// larder's own Worker, as deployed; the soak registry goes in as `larder apply --remote` sends it.
+const server = await startWranglerDev(resolve(import.meta.dirname, '../../src/worker/index.ts'), { LARDER_PROJECT: 'soak', LARDER_ONLINE_STORE: args.store, LARDER_REGISTRY_STORE: 'd1' });
 const { base } = server;
 const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-if (!(await fetch(`${base}/__seed`, { method: 'POST' })).ok) throw new Error('seed failed');
+const applied = await post('/apply', { objects: soakObjects() });
+if (!applied.ok) throw new Error(`apply failed: ${await applied.text()}`);
 
 const driverId = (conn: number, i: number) => 1_000_000 + conn * 1000 + i;
 const T0 = Date.parse('2026-01-01T00:00:00Z');

@@ -40,6 +40,12 @@ export function benchDoc(project: string) {
 
 export const benchRegistry = (project: string) => indexRegistry(benchDoc(project));
 
+/** The registry objects, as `POST /apply` takes them (how run.ts and floor.ts give the Worker its registry). */
+export function benchObjects() {
+  const { entities, sources, featureViews, onDemandFeatureViews, featureServices } = benchDoc('bench');
+  return { entities, sources, featureViews, onDemandFeatureViews, featureServices };
+}
+
 /** A write-to-online-store body for one view and `n` drivers from 1. */
 export function viewFrame(v: number, n: number, ts: string) {
   const df: Record<string, unknown[]> = { driver_id: Array.from({ length: n }, (_, i) => i + 1), event_timestamp: Array(n).fill(ts) };

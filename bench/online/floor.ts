@@ -9,7 +9,7 @@
 //   npm run bench:online:floor [-- --seconds 4 --rounds 3 --connections 8]
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { features, VIEWS, viewFrame } from './fixture.ts';
+import { benchObjects, features, VIEWS, viewFrame } from './fixture.ts';
 import { load, quantile, type LoadResult } from './load.ts';
 import { startWranglerDev } from '../support/wrangler-dev.ts';
 
@@ -20,6 +20,8 @@ const { base, stop } = await startWranglerDev(join(root, 'bench/online/worker.ts
 
 const post = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'identity' }, body: JSON.stringify(body) });
 if (!(await fetch(`${base}/__seed`, { method: 'POST' })).ok) throw new Error('seed failed');
+const applied = await fetch(`${base}/apply`, post({ objects: benchObjects() }));
+if (!applied.ok) throw new Error(`apply failed: ${await applied.text()}`);
 const ts = new Date().toISOString();
 for (let v = 0; v < VIEWS; v++) if (!(await fetch(`${base}/write-to-online-store`, post(viewFrame(v, 500, ts)))).ok) throw new Error('write failed');
 

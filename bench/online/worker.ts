@@ -1,13 +1,12 @@
-// The benchmark's Worker: larder's Worker plus two bench-only routes, so the
+// The benchmark's Worker: larder's Worker plus bench-only routes (the baseline, the floor), so the
 // baseline (one KV get, returned as is) runs in the same workerd, same run.
-import { D1RegistryStore } from '../../src/stores/registry/d1-registry-store.ts';
 import { createWorker, type Env } from '../../src/worker/index.ts';
 import kernelModule from '../../build/kernel.wasm';
 import { loadKernel } from '../../src/kernel/instance.ts';
 import { viewEntityKeys } from '../../src/serving/entity-keys.ts';
 import { viewTable } from '../../src/serving/view-table.ts';
 import { SELECT_PACKED } from '../../src/stores/d1/d1-online-store.ts';
-import { benchDoc, benchRegistry, viewName } from './fixture.ts';
+import { benchRegistry, viewName } from './fixture.ts';
 
 /** SELECT_PACKED's parameters for what a 1 x 10 request reads (view 0, driver 1), built as the Worker builds them. */
 let floorParams: Promise<[string, string, string, number]> | undefined;
@@ -41,9 +40,8 @@ export default {
       const r = await env.DB.prepare(SELECT_PACKED).bind(...(await (floorParams ??= floorD1Params(env.LARDER_PROJECT ?? 'bench')))).all<{ packed: string | null }>();
       return new Response(JSON.stringify({ bytes: r.results[0]?.packed?.length ?? 0 }), { headers: { 'content-type': 'application/json' } });
     }
+    // The baseline's one KV value (the registry goes in through POST /apply, as larder apply --remote sends it).
     if (url.pathname === '/__seed' && req.method === 'POST') {
-      const r = await new D1RegistryStore(env.DB).write(benchDoc(env.LARDER_PROJECT ?? 'bench'), 0);
-      if (!r.ok && r.error.code !== 'conflict') return new Response(r.error.message, { status: 500 });
       await env.ONLINE_KV.put('bench/baseline', JSON.stringify({ driver_id: 1, value: 0.5 }));
       return new Response('ok');
     }

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -44,7 +44,7 @@ database_id = "00000000-0000-0000-0000-000000000000"
 migrations_dir = "${join(root, 'src/stores/d1/migrations')}"
 `;
   writeFileSync(join(dir, 'source.toml'), config(resolve(workerEntry)));
-  writeFileSync(join(dir, 'wrangler.toml'), config(join(dir, 'dist/worker.js'), 'rules = [{ type = "CompiledWasm", globs = ["**/*.wasm"] }]'));
+  writeFileSync(join(dir, 'wrangler.toml'), config(join(dir, 'dist', basename(workerEntry).replace(/\.ts$/, '.js')), 'rules = [{ type = "CompiledWasm", globs = ["**/*.wasm"] }]'));
   const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CI: 'true' };
   const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js');
   const built = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', join(dir, 'dist'), '--config', join(dir, 'source.toml')], { env, encoding: 'utf8' });

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { RegistryDocument } from '../core/schema/registry-document.ts';
+import { RegistryObjects } from '../core/schema/registry-document.ts';
 import type { Limits } from './limits.ts';
 
 /**
@@ -121,7 +121,7 @@ export function wireSchemas(limits: Limits) {
   // by the CLI's buildRegistry; the Worker checks shape and references again).
   const ApplyRequest = z
     .strictObject({
-      objects: RegistryDocument.pick({ entities: true, sources: true, featureViews: true, onDemandFeatureViews: true, featureServices: true }),
+      objects: RegistryObjects,
       expect_version: z.number().int().min(0).optional().openapi({ description: 'refuse (409 conflict) unless the registry is still at this version' }),
       dry_run: z.boolean().optional().openapi({ description: 'answer the plan without writing (larder plan --remote)' }),
     })

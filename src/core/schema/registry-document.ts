@@ -28,11 +28,9 @@ export const RegistryDocument = z.strictObject({
 });
 export type RegistryDocument = z.output<typeof RegistryDocument>;
 
-/** The object lists of a registry, without the document header. */
-export type RegistryObjects = Pick<
-  RegistryDocument,
-  'entities' | 'sources' | 'featureViews' | 'onDemandFeatureViews' | 'featureServices'
->;
+/** The object lists of a registry, without the document header (what `POST /apply` takes). */
+export const RegistryObjects = RegistryDocument.pick({ entities: true, sources: true, featureViews: true, onDemandFeatureViews: true, featureServices: true });
+export type RegistryObjects = z.output<typeof RegistryObjects>;
 
 export const OBJECT_LISTS = ['entities', 'sources', 'featureViews', 'onDemandFeatureViews', 'featureServices'] as const;
 export type ObjectList = (typeof OBJECT_LISTS)[number];
