@@ -2,6 +2,7 @@
 // baseline (one KV get, returned as is) runs in the same workerd, same run.
 import { createWorker, type Env } from '../../src/worker/index.ts';
 import kernelModule from '../../build/kernel.wasm';
+import { toHex } from '../../src/core/online-store.ts';
 import { loadKernel } from '../../src/kernel/instance.ts';
 import { viewEntityKeys } from '../../src/serving/entity-keys.ts';
 import { viewTable } from '../../src/serving/view-table.ts';
@@ -14,8 +15,7 @@ async function floorD1Params(project: string): Promise<[string, string, string, 
   const view = benchRegistry(project).featureViews.get(viewName(0))!;
   const keys = viewEntityKeys(await loadKernel(kernelModule), view, { driver_id: [1] }, 1);
   if (!keys.ok) throw new Error(keys.error.message);
-  const hex = Array.from(keys.value[0].entityKey, (b) => b.toString(16).padStart(2, '0')).join('');
-  return [project, JSON.stringify([viewTable(view)]), JSON.stringify([hex]), 1];
+  return [project, JSON.stringify([viewTable(view)]), JSON.stringify([toHex(keys.value[0].entityKey)]), 1];
 }
 
 const larder = createWorker({ limits: { maxEntityRows: 1000, maxBodyBytes: 8 << 20, maxWriteRows: 1000 } });

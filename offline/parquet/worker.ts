@@ -5,7 +5,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BufferPool } from './buffer-pool.ts';
 import { columnBuffers } from './columns.ts';
 import { FileCache, freshBuffer, runDecodeTask, type DecodeTask } from './decode-task.ts';
-import { nodeKernel } from './kernel.ts';
 import { pitJoin, type EntityRows, type FeatureRows, type PartitionOptions, type PitJoinOptions } from '../../src/kernel/pit-join.ts';
 import type { Result } from '../../src/core/errors.ts';
 import { instantiateKernel } from '../../src/kernel/instance.ts';
@@ -36,7 +35,9 @@ export type ToWorker =
 const port = parentPort;
 if (!port) throw new Error('offline/parquet/worker.ts must run in a worker thread');
 const module = (workerData as { module: WebAssembly.Module }).module;
-let k = await nodeKernel(module);
+// Its own instance, not the thread's cached one (nodeKernel): a kernel released after a big join
+// must have no other reference, or its memory stays.
+let k = await instantiateKernel(module);
 /** Set while a fresh kernel replaces one a join grew; tasks arriving meanwhile wait for it. */
 let replacing: Promise<void> | undefined;
 let releaseTimer: ReturnType<typeof setTimeout> | undefined;

@@ -50,14 +50,13 @@ export function moduleVersion(absPath: string): string | null {
 }
 
 /**
- * Import a module of the repo by absolute path. With `asFileReadsNow`, the URL carries a hash of
- * the file's bytes, so a long-running process (`larder serve`, a script calling the SDK) imports
- * an edited transformations file again instead of reusing the first version it saw (modules it
- * imports in turn are Node's usual, cached ones). Definition modules are imported plainly: the
- * loader matches transformation functions by identity with the modules they import.
+ * Import a module of the repo by absolute path. With a `version` (moduleVersion: a hash of the
+ * file's bytes) in the URL, a long-running process (`larder serve`, a script calling the SDK)
+ * imports an edited transformations file again instead of reusing the first version it saw
+ * (modules it imports in turn are Node's usual, cached ones). Definition modules are imported
+ * plainly: the loader matches transformation functions by identity with the modules they import.
  */
-export function importRepoModule(absPath: string, options: { asFileReadsNow?: boolean } = {}): Promise<Record<string, unknown>> {
+export function importRepoModule(absPath: string, version: string | null = null): Promise<Record<string, unknown>> {
   hookLarderSpecifier();
-  const version = options.asFileReadsNow ? moduleVersion(absPath) : null;
   return nodeImport(`${pathToFileURL(absPath).href}${version === null ? '' : `?v=${version}`}`);
 }

@@ -34,11 +34,12 @@ export class RepoTransforms {
       const ref = odfv.transformation;
       const key = transformKey(ref);
       const path = resolve(this.#repoDir, ref.module);
-      const tried = `${key}@${moduleVersion(path)}`;
+      const version = moduleVersion(path);
+      const tried = `${key}@${version}`;
       if (this.#tried.has(tried)) continue;
       this.#tried.add(tried);
       try {
-        const mod = await importRepoModule(path, { asFileReadsNow: true });
+        const mod = await importRepoModule(path, version);
         const fn = mod[ref.function];
         if (typeof fn === 'function') this.map.set(key, fn as OnDemandFn);
         else {

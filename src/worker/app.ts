@@ -14,7 +14,7 @@ import { errorResponse } from './error-handler.ts';
 import { authGuard, type AuthSetting } from './auth/auth-guard.ts';
 import { guardMetadata, guardOnlineStore, guardRegistry, guardRegistryStore } from './store-guard.ts';
 import { checkReferences } from '../core/registry/check-references.ts';
-import { planRegistry } from '../core/registry/plan.ts';
+import { planRegistry, type RegistryPlan } from '../core/registry/plan.ts';
 import { applyRegistry } from '../stores/registry/apply-registry.ts';
 import type { RegistryStore } from '../stores/registry/registry-store.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
@@ -75,7 +75,12 @@ function exceedsLimit(issues: readonly unknown[]): boolean {
  */
 export function createApp(given: AppDeps) {
   // Every store the routes touch answers 503 store_unavailable when it throws, never a 500.
-  const deps: AppDeps = { ...given, registry: guardRegistry(given.registry), metadata: given.metadata && guardMetadata(given.metadata) };
+  const deps: AppDeps = {
+    ...given,
+    registry: guardRegistry(given.registry),
+    registryStore: given.registryStore && guardRegistryStore(given.registryStore),
+    metadata: given.metadata && guardMetadata(given.metadata),
+  };
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const S = wireSchemas(limits);
   const now = deps.now ?? (() => Date.now() * 1000);
@@ -117,10 +122,9 @@ export function createApp(given: AppDeps) {
   app.use('/apply', limitBody, jsonBody);
 
   const online = guardOnlineStore(deps.online);
-  const registry = deps.registry;
 
   async function context(): Promise<Result<ServingContext>> {
-    const reg = await registry.get();
+    const reg = await deps.registry.get();
     if (!reg.ok) return reg;
     if (reg.value === null)
       return err('not_found', `no registry has been applied for project "${deps.project}": run larder apply`, { project: deps.project });
@@ -216,7 +220,7 @@ export function createApp(given: AppDeps) {
     },
   );
 
-  const registryStore = given.registryStore && guardRegistryStore(given.registryStore);
+  const applied = (version: number, written: boolean, plan: RegistryPlan) => ({ project: deps.project, version, written, plan: { ...plan, changes: [...plan.changes] as never[] } });
   app.openapi(
     createRoute({
       method: 'post',
@@ -228,6 +232,7 @@ export function createApp(given: AppDeps) {
       responses: { 200: { description: 'Applied (or nothing to change)', content: { 'application/json': { schema: S.ApplyResponse } } }, ...errors, 409: { description: 'The registry moved past expect_version', content: { 'application/json': { schema: S.ErrorResponse } } } },
     }),
     async (c) => {
+      const registryStore = deps.registryStore;
       if (!registryStore) return fail(c, { code: 'unsupported', message: 'this server has no writable registry store' }) as never;
       const body = c.req.valid('json');
       const issues = checkReferences(body.objects);
@@ -236,7 +241,7 @@ export function createApp(given: AppDeps) {
         const current = await registryStore.read(deps.project);
         if (!current.ok) return fail(c, current.error) as never;
         const plan = planRegistry(current.value, deps.project, body.objects);
-        return c.json({ project: deps.project, version: plan.baseVersion, written: false, plan: { ...plan, changes: [...plan.changes] as never[] } }, 200);
+        return c.json(applied(plan.baseVersion, false, plan), 200);
       }
       const r = await applyRegistry(registryStore, deps.project, body.objects, {
         now: new Date(Math.floor(now() / 1000)).toISOString(),
@@ -245,7 +250,7 @@ export function createApp(given: AppDeps) {
       if (!r.ok) return fail(c, r.error) as never;
       // This isolate serves the new definitions at once; others within their registry cache time.
       given.registry.invalidate?.();
-      return c.json({ project: deps.project, version: r.value.plan.nextVersion, written: r.value.written, plan: { ...r.value.plan, changes: [...r.value.plan.changes] as never[] } }, 200);
+      return c.json(applied(r.value.plan.nextVersion, r.value.written, r.value.plan), 200);
     },
   );
 

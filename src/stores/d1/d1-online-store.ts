@@ -170,8 +170,8 @@ export class D1OnlineStore implements OnlineStore {
    */
   async readMany(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
     if (reads.every((r) => r.keys.length === 0)) return ok(reads.map(() => []));
-    if (this.#plainOnly) return this.#readPlain(project, reads);
     try {
+      if (this.#plainOnly) return ok(await this.#readRows(project, reads));
       const sets = keySets(reads).filter((s) => s.hex.length > 0);
       const parts = sets.flatMap((set) =>
         Array.from({ length: Math.ceil(set.hex.length / KEYS_PER_PACKED) }, (_, c) => ({ set, first: c * KEYS_PER_PACKED, keys: set.hex.slice(c * KEYS_PER_PACKED, (c + 1) * KEYS_PER_PACKED) })),
@@ -194,14 +194,6 @@ export class D1OnlineStore implements OnlineStore {
       const out: (StoredValue | null)[][] = reads.map(() => []);
       for (const set of sets) for (const t of set.tables) out[t] = Array.from(set.slot, (s) => byTable[t][s]);
       return ok(out);
-    } catch (e) {
-      return err('store_unavailable', `D1 read failed: ${(e as Error).message}`);
-    }
-  }
-
-  async #readPlain(project: string, reads: readonly TableRead[]): Promise<Result<(StoredValue | null)[][]>> {
-    try {
-      return ok(await this.#readRows(project, reads));
     } catch (e) {
       return err('store_unavailable', `D1 read failed: ${(e as Error).message}`);
     }
