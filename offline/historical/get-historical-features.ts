@@ -370,7 +370,6 @@ export async function getHistoricalFeatures(req: HistoricalRequest): Promise<Res
   return ok(table);
 }
 
-/** Read a view's keys and times, join every target's entity keys against them, and order the matches by source row. */
 /** A view's source keys and times (pass 1's read), with progress. */
 function readRows(k: KernelInstance, registry: RegistryIndex, dir: string, view: ResolvedView['view'], req: HistoricalRequest, signal?: AbortSignal): Promise<Result<ViewRows>> {
   let total = 0;
@@ -380,6 +379,7 @@ function readRows(k: KernelInstance, registry: RegistryIndex, dir: string, view:
   });
 }
 
+/** Join every target's entity keys against a view's read keys and times, and order the matches by source row. */
 async function joinView(
   k: KernelInstance,
   view: ResolvedView['view'],
